@@ -1,0 +1,102 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "Tessera",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tessera", targets: ["TesseraCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        .target(name: "TesseraCore", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
+        .target(name: "TesseraSigV4", dependencies: [
+            "TesseraCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
+        .target(name: "TesseraWire", dependencies: ["TesseraCore"], swiftSettings: strict),
+        .target(name: "TesseraStorage", dependencies: [
+            "TesseraCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: strict),
+        .target(name: "TesseraEngine", dependencies: [
+            "TesseraCore", "TesseraStorage",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .target(name: "TesseraBlobStoreFileSystem", dependencies: [
+            "TesseraCore", "TesseraStorage",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], swiftSettings: strict),
+        .target(name: "TesseraMetadataSQL", dependencies: [
+            "TesseraCore", "TesseraStorage",
+            .product(name: "SQLKit", package: "sql-kit"),
+            .product(name: "SQLiteKit", package: "sqlite-kit"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], swiftSettings: strict),
+        .target(name: "TesseraFrontDoor", dependencies: [
+            "TesseraCore", "TesseraWire",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], swiftSettings: strict),
+        .target(name: "TesseraGlacierAPI", dependencies: [
+            "TesseraCore", "TesseraWire", "TesseraStorage", "TesseraEngine", "TesseraFrontDoor",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: strict),
+        .target(name: "TesseraServer", dependencies: [
+            "TesseraCore", "TesseraSigV4", "TesseraWire", "TesseraStorage", "TesseraEngine",
+            "TesseraBlobStoreFileSystem", "TesseraMetadataSQL", "TesseraGlacierAPI", "TesseraFrontDoor",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "TesseraCLI", dependencies: [
+            "TesseraServer",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: strict),
+        .target(name: "TesseraTestSupport", dependencies: [
+            "TesseraCore", "TesseraStorage", "TesseraBlobStoreFileSystem", "TesseraMetadataSQL",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .testTarget(name: "TesseraCoreTests", dependencies: ["TesseraCore"]),
+        .testTarget(name: "TesseraSigV4Tests", dependencies: ["TesseraSigV4"]),
+        .testTarget(name: "TesseraStorageTests", dependencies: [
+            "TesseraStorage", "TesseraTestSupport", "TesseraBlobStoreFileSystem", "TesseraMetadataSQL",
+        ]),
+        .testTarget(name: "TesseraEngineTests", dependencies: [
+            "TesseraEngine", "TesseraTestSupport",
+        ]),
+        .testTarget(name: "TesseraServerTests", dependencies: [
+            "TesseraServer", "TesseraTestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,93 @@
+import NIOCore
+import NIOPosix
+import TesseraCore
+import TesseraStorage
+
+/// A ``BlobStore`` in a local directory: stage to a temporary file while the caller hashes, fsync, rename
+/// under the digest, fsync the directory. See ``BlobDirectoryLayout`` for the layout.
+public struct FileSystemBlobStore: BlobStore {
+    let layout: BlobDirectoryLayout
+    let threadPool: NIOThreadPool
+
+    /// Opens (creating if needed) a store rooted at `root`, and removes staging files left by a crash.
+    public init(root: String, threadPool: NIOThreadPool = .singleton) async throws {
+        self.layout = BlobDirectoryLayout(root: root)
+        self.threadPool = threadPool
+        let layout = self.layout
+        try await threadPool.runIfActive {
+            try POSIXFile.makeDirectories(layout.blobsDirectory)
+            try POSIXFile.makeDirectories(layout.stagingDirectory)
+            for name in try POSIXFile.list(layout.stagingDirectory) {
+                try POSIXFile.remove(layout.stagingDirectory + "/" + name)
+            }
+        }
+    }
+
+    public func makeStaging() async throws -> any BlobStaging {
+        let path = layout.newStagingPath()
+        let fd = try await threadPool.runIfActive { try POSIXFile.openNew(path) }
+        return FileBlobStaging(path: path, fd: fd, threadPool: threadPool)
+    }
+
+    public func commit(_ staging: any BlobStaging, as digest: SHA256Value) async throws {
+        guard let file = staging as? FileBlobStaging else {
+            throw StorageError.backend("staging from another store committed to \(layout.root)")
+        }
+        let source = file.path
+        let directory = layout.shardDirectory(for: digest)
+        let destination = layout.path(for: digest)
+        try await threadPool.runIfActive {
+            if POSIXFile.exists(destination) {
+                try POSIXFile.remove(source)
+                return
+            }
+            try POSIXFile.makeDirectories(directory)
+            try POSIXFile.renameDurably(source, to: destination, directory: directory)
+        }
+    }
+
+    public func size(of digest: SHA256Value) async throws -> Int64? {
+        let path = layout.path(for: digest)
+        return try await threadPool.runIfActive { try POSIXFile.size(of: path) }
+    }
+
+    public func read(_ digest: SHA256Value, range: Range<Int64>?) async throws -> any BlobReader {
+        let path = layout.path(for: digest)
+        let opened: (Int32, Int64)? = try await threadPool.runIfActive {
+            guard let fd = try POSIXFile.openRead(path) else { return nil }
+            do {
+                return (fd, try POSIXFile.size(ofDescriptor: fd, path: path))
+            } catch {
+                POSIXFile.close(fd)
+                throw error
+            }
+        }
+        guard let (fd, size) = opened else { throw StorageError.notFound("blob \(digest.hex)") }
+        let wanted = range ?? 0..<size
+        guard wanted.lowerBound >= 0, wanted.upperBound <= size else {
+            POSIXFile.close(fd)
+            throw StorageError.backend("range \(wanted) outside blob \(digest.hex) of \(size) bytes")
+        }
+        return VerifiedBlobReader(digest: digest, path: path, fd: fd, size: size, range: wanted, threadPool: threadPool)
+    }
+
+    public func delete(_ digest: SHA256Value) async throws {
+        let path = layout.path(for: digest)
+        try await threadPool.runIfActive { try POSIXFile.remove(path) }
+    }
+
+    public func allDigests() async throws -> [SHA256Value] {
+        let root = layout.blobsDirectory
+        return try await threadPool.runIfActive {
+            var found: [SHA256Value] = []
+            for first in try POSIXFile.list(root) {
+                for second in try POSIXFile.list(root + "/" + first) {
+                    for name in try POSIXFile.list(root + "/" + first + "/" + second) {
+                        if let digest = SHA256Value(hex: name) { found.append(digest) }
+                    }
+                }
+            }
+            return found
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import TesseraServer
+
+/// `tessera serve`: runs the server until SIGINT or SIGTERM.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the server.",
+        discussion: """
+            Prints `listening on http://HOST:PORT` once it accepts connections. Credentials come from --credentials, \
+            else TESSERA_ACCESS_KEY/TESSERA_SECRET_KEY/TESSERA_ACCOUNT_ID, else a key pair generated on first start and \
+            kept in the data directory.
+            """)
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one.")
+    var port = 9000
+
+    @Option(help: "Directory holding the metadata database and the blobs.")
+    var dataDir = "./tessera-data"
+
+    @Option(help: "Credentials file: one account per line, ACCESS_KEY SECRET ACCOUNT_ID; # starts a comment.")
+    var credentials: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    @Option(help: "Seconds a Glacier job stays InProgress before it succeeds.")
+    var glacierJobDelay: Double = 0
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
+        guard (0...65535).contains(port) else { throw ValidationError("port \(port) is not 0...65535") }
+        guard glacierJobDelay >= 0 else { throw ValidationError("--glacier-job-delay must not be negative") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.dataDirectory = dataDir
+        configuration.credentialsFile = credentials
+        configuration.logLevel = level
+        configuration.glacierJobDelay = glacierJobDelay
+        let environment = ProcessInfo.processInfo.environment
+        if let key = environment["TESSERA_ACCESS_KEY"], let secret = environment["TESSERA_SECRET_KEY"] {
+            configuration.environmentAccount = .init(accessKey: key, secret: secret,
+                                                     accountID: environment["TESSERA_ACCOUNT_ID"] ?? "000000000000")
+        }
+        do {
+            try await TesseraServer.run(configuration, metrics: registry) { line in
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            }
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Crypto
+import NIOCore
+import TesseraCore
+import TesseraStorage
+
+/// The one part-ingest pipeline every protocol uses: stream the body into a staging area while hashing
+/// it, check what arrived against what the request promised, then commit it under its digest or throw it away.
+public struct BlobIngest: Sendable {
+    let blobs: any BlobStore
+
+    public init(blobs: any BlobStore) {
+        self.blobs = blobs
+    }
+
+    /// Bytes received and hashed, staged but not yet committed.
+    public struct Received {
+        public let staging: any BlobStaging
+        /// SHA-256 of the content: its address.
+        public let digest: SHA256Value
+        public let size: Int64
+        /// The Glacier tree hash, when asked for.
+        public let treeHash: SHA256Value?
+    }
+
+    /// Streams `body` into staging, hashing as it goes, and flushes it durably.
+    /// - Parameters:
+    ///   - expectedLength: the exact length the request declared; a body that ends early or runs past it
+    ///     is refused with ``EngineError/incompleteBody(declared:received:)`` (reading stops at the overrun).
+    ///   - payloadSHA256: the signed payload hash to hold the body to, if the request signed one.
+    ///   - treeHash: whether to compute the Glacier tree hash too.
+    /// - Throws: ``EngineError`` for a body that does not match; storage errors as ``EngineError/storageFailure(_:)``.
+    public func receive<Body: AsyncSequence>(
+        _ body: Body, expectedLength: Int64, payloadSHA256: SHA256Value?, treeHash wantsTreeHash: Bool
+    ) async throws -> Received where Body.Element == ByteBuffer {
+        let staging = try await storage { try await blobs.makeStaging() }
+        do {
+            var sha = SHA256()
+            var tree = wantsTreeHash ? TreeHasher() : nil
+            var received: Int64 = 0
+            for try await buffer in body {
+                received += Int64(buffer.readableBytes)
+                guard received <= expectedLength else {
+                    throw EngineError.incompleteBody(declared: expectedLength, received: received)
+                }
+                buffer.withUnsafeReadableBytes { raw in
+                    sha.update(bufferPointer: raw)
+                    tree?.update(raw)
+                }
+                try await storage { try await staging.write(buffer) }
+            }
+            guard received == expectedLength else {
+                throw EngineError.incompleteBody(declared: expectedLength, received: received)
+            }
+            guard let digest = SHA256Value(bytes: Array(sha.finalize())) else { throw EngineError.storageFailure("SHA-256 of wrong length") }
+            if let payloadSHA256, payloadSHA256 != digest {
+                throw EngineError.payloadHashMismatch(expected: payloadSHA256.hex, computed: digest.hex)
+            }
+            try await storage { try await staging.finish() }
+            return Received(staging: staging, digest: digest, size: received, treeHash: tree?.finalize())
+        } catch {
+            await staging.discard()
+            throw error
+        }
+    }
+
+    /// Makes received bytes durable under their digest.
+    public func commit(_ received: Received) async throws {
+        try await storage { try await blobs.commit(received.staging, as: received.digest) }
+    }
+
+    /// Throws received bytes away.
+    public func discard(_ received: Received) async {
+        await received.staging.discard()
+    }
+
+    /// Receives bytes held in memory (generated documents such as inventories) and commits them.
+    public func store(_ bytes: [UInt8]) async throws -> SHA256Value {
+        var buffer = ByteBufferAllocator().buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        let received = try await receive(CollectionOfOne(buffer).async, expectedLength: Int64(bytes.count),
+                                         payloadSHA256: nil, treeHash: false)
+        try await commit(received)
+        return received.digest
+    }
+}
+
+/// Runs a storage call, translating ``StorageError`` into ``EngineError/storageFailure(_:)``.
+func storage<T>(isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as StorageError {
+        throw EngineError.storageFailure(error.description)
+    }
+}
+
+extension Sequence {
+    /// This sequence as an AsyncSequence that never throws.
+    var async: AsyncSyncSequence<Self> { AsyncSyncSequence(base: self) }
+}
+
+/// A synchronous sequence served as an AsyncSequence.
+struct AsyncSyncSequence<Base: Sequence>: AsyncSequence {
+    typealias Element = Base.Element
+    let base: Base
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var iterator: Base.Iterator
+        mutating func next() async -> Element? { iterator.next() }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(iterator: base.makeIterator()) }
+}

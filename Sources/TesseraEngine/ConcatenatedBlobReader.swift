@@ -1,0 +1,36 @@
+import NIOCore
+import TesseraCore
+import TesseraStorage
+
+/// Reads a byte range of blobs laid end to end (an archive's segments), opening only the blobs the
+/// range touches, one at a time; each blob read verifies its own digest.
+public actor ConcatenatedBlobReader: BlobReader {
+    private let blobs: any BlobStore
+    private var plan: [(SHA256Value, Range<Int64>)]
+    private var current: (any BlobReader)?
+
+    /// - Parameter range: half-open, in the coordinates of the concatenation.
+    public init(blobs: any BlobStore, segments: [ArchiveSegment], range: Range<Int64>) {
+        self.blobs = blobs
+        var pieces: [(SHA256Value, Range<Int64>)] = []
+        var offset: Int64 = 0
+        for segment in segments {
+            let start = offset, end = offset + segment.length
+            offset = end
+            let lower = max(start, range.lowerBound), upper = min(end, range.upperBound)
+            if lower < upper { pieces.append((segment.blob, (lower - start)..<(upper - start))) }
+        }
+        self.plan = pieces.reversed()
+    }
+
+    public func next() async throws -> ByteBuffer? {
+        while true {
+            if let reader = current {
+                if let buffer = try await reader.next() { return buffer }
+                current = nil
+            }
+            guard let (digest, range) = plan.popLast() else { return nil }
+            current = try await storage { try await blobs.read(digest, range: range) }
+        }
+    }
+}

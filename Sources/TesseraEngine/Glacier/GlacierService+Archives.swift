@@ -1,0 +1,56 @@
+import Foundation
+import NIOCore
+import TesseraCore
+import TesseraStorage
+
+/// What a successful archive upload returns.
+public struct ArchiveCreated: Sendable, Equatable {
+    public let archiveID: String
+    public let treeHash: SHA256Value
+}
+
+extension GlacierService {
+    /// UploadArchive: one body, checked against its tree hash (and signed payload hash) before it is kept.
+    public func uploadArchive<Body: AsyncSequence>(
+        accountID: String, vault: String, description: String?, contentLength: Int64?, treeHash: String?,
+        payloadSHA256: SHA256Value?, body: Body
+    ) async throws -> ArchiveCreated where Body.Element == ByteBuffer {
+        _ = try await requireVault(accountID, vault)
+        let description = try GlacierRules.description(description)
+        let expected = try GlacierRules.treeHash(treeHash)
+        guard let contentLength else { throw EngineError.missingParameter("Required parameter missing: Content-Length") }
+        guard contentLength > 0, contentLength <= GlacierRules.maxArchiveSize else {
+            throw EngineError.invalidParameter("Invalid Content-Length: \(contentLength). An archive is 1 byte to 4 GB.")
+        }
+        let received = try await ingest.receive(body, expectedLength: contentLength, payloadSHA256: payloadSHA256, treeHash: true)
+        guard let computed = received.treeHash, computed == expected else {
+            await ingest.discard(received)
+            throw GlacierRules.checksumMismatch(expected: expected, computed: received.treeHash ?? .empty)
+        }
+        try await ingest.commit(received)
+        let archive = ArchiveRecord(
+            id: RandomID.urlSafe(length: 138), accountID: accountID, vaultName: vault, description: description,
+            size: received.size, treeHash: computed, createdAt: clock.now,
+            segments: [ArchiveSegment(blob: received.digest, length: received.size)])
+        do {
+            try await metadata.insertArchive(archive)
+        } catch StorageError.notFound {
+            throw EngineError.vaultNotFound(accountID: accountID, vault: vault)
+        } catch let error as StorageError {
+            throw EngineError.storageFailure(error.description)
+        }
+        return ArchiveCreated(archiveID: archive.id, treeHash: computed)
+    }
+
+    /// DeleteArchive: idempotent for an archive that existed; an id that never named an archive is not found.
+    public func deleteArchive(accountID: String, vault: String, archiveID: String) async throws {
+        _ = try await requireVault(accountID, vault)
+        let deleted = try await storage {
+            try await metadata.deleteArchive(accountID: accountID, vaultName: vault, id: archiveID, at: clock.now)
+        }
+        if !deleted {
+            let known = try await storage { try await metadata.archiveSegments(id: archiveID) }
+            if known.isEmpty { throw EngineError.archiveNotFound(id: archiveID) }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Hummingbird
+import Logging
+import TesseraCore
+
+/// The request context every front door sees: who called (set by the auth middleware), which payload
+/// hash the signature promised, and the request id written to every log line and `x-amzn-RequestId`.
+public struct TesseraRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set once the signature is verified; nil for unauthenticated routes (`/health`, `/metrics`).
+    public var caller: Caller?
+    /// The signed `x-amz-content-sha256` a streamed body must match; nil when the payload was unsigned
+    /// or already checked by the auth middleware.
+    public var payloadSHA256: SHA256Value?
+    public var requestID: String
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.requestID = RandomID.urlSafe(length: 20)
+        self.logger[metadataKey: "tessera.request.id"] = .string(requestID)
+    }
+
+    /// Bodies the front doors collect (JSON documents) are small; streamed uploads never go through this limit.
+    public var maxUploadSize: Int { 32 << 20 }
+}

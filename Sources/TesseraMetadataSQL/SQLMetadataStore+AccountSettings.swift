@@ -1,0 +1,44 @@
+import Foundation
+import SQLKit
+import TesseraStorage
+
+extension SQLMetadataStore: AccountSettingsMetadata {
+    public func dataRetrievalPolicy(accountID: String) async throws -> String? {
+        try await sessions.read { db in
+            try await db.raw("SELECT data_retrieval_policy FROM glacier_account_settings WHERE account_id = \(bind: accountID)")
+                .first().map { try $0.decode(column: "data_retrieval_policy", as: String.self) }
+        }
+    }
+
+    public func setDataRetrievalPolicy(accountID: String, json: String) async throws {
+        try await sessions.transaction { db in
+            try await db.raw("""
+                INSERT INTO glacier_account_settings (account_id, data_retrieval_policy) VALUES (\(bind: accountID), \(bind: json))
+                ON CONFLICT (account_id) DO UPDATE SET data_retrieval_policy = excluded.data_retrieval_policy
+                """).run()
+        }
+    }
+
+    public func insertProvisionedCapacity(_ unit: ProvisionedCapacityRecord) async throws {
+        try await sessions.transaction { db in
+            try await db.raw("""
+                INSERT INTO glacier_provisioned_capacity (id, account_id, start_date, expiration_date) VALUES
+                (\(bind: unit.id), \(bind: unit.accountID), \(bind: unit.startDate.millis), \(bind: unit.expirationDate.millis))
+                """).run()
+        }
+    }
+
+    public func provisionedCapacity(accountID: String) async throws -> [ProvisionedCapacityRecord] {
+        try await sessions.read { db in
+            try await db.raw("""
+                SELECT * FROM glacier_provisioned_capacity WHERE account_id = \(bind: accountID) ORDER BY start_date, id
+                """).all().map { row in
+                    ProvisionedCapacityRecord(
+                        id: try row.decode(column: "id", as: String.self),
+                        accountID: try row.decode(column: "account_id", as: String.self),
+                        startDate: Date(millis: try row.decode(column: "start_date", as: Int64.self)),
+                        expirationDate: Date(millis: try row.decode(column: "expiration_date", as: Int64.self)))
+                }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import SQLKit
+
+/// The schema, as an ordered list of migrations; each runs once, in its own transaction, and is
+/// recorded in `schema_migrations`. Add new migrations at the end; never edit one that has shipped.
+enum SchemaMigrations {
+    static let all: [[String]] = [
+        // 1: Glacier
+        [
+            """
+            CREATE TABLE glacier_vaults (account_id TEXT NOT NULL, name TEXT NOT NULL, created_at BIGINT NOT NULL,
+              archive_count BIGINT NOT NULL DEFAULT 0, size_bytes BIGINT NOT NULL DEFAULT 0, last_inventory_at BIGINT,
+              PRIMARY KEY (account_id, name))
+            """,
+            """
+            CREATE TABLE glacier_vault_settings (account_id TEXT NOT NULL, vault_name TEXT NOT NULL, kind TEXT NOT NULL,
+              json TEXT NOT NULL, PRIMARY KEY (account_id, vault_name, kind))
+            """,
+            """
+            CREATE TABLE glacier_archives (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, vault_name TEXT NOT NULL,
+              description TEXT NOT NULL, size BIGINT NOT NULL, tree_hash TEXT NOT NULL, created_at BIGINT NOT NULL,
+              deleted_at BIGINT)
+            """,
+            "CREATE INDEX glacier_archives_by_vault ON glacier_archives (account_id, vault_name, created_at)",
+            """
+            CREATE TABLE glacier_archive_segments (archive_id TEXT NOT NULL, position BIGINT NOT NULL, blob TEXT NOT NULL,
+              length BIGINT NOT NULL, PRIMARY KEY (archive_id, position))
+            """,
+            """
+            CREATE TABLE glacier_uploads (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, vault_name TEXT NOT NULL,
+              description TEXT NOT NULL, part_size BIGINT NOT NULL, created_at BIGINT NOT NULL, state TEXT NOT NULL,
+              archive_id TEXT)
+            """,
+            "CREATE INDEX glacier_uploads_by_vault ON glacier_uploads (account_id, vault_name, created_at)",
+            """
+            CREATE TABLE glacier_upload_parts (upload_id TEXT NOT NULL, first_byte BIGINT NOT NULL, last_byte BIGINT NOT NULL,
+              tree_hash TEXT NOT NULL, blob TEXT NOT NULL, PRIMARY KEY (upload_id, first_byte))
+            """,
+            """
+            CREATE TABLE glacier_jobs (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, vault_name TEXT NOT NULL,
+              action TEXT NOT NULL, description TEXT, tier TEXT NOT NULL, sns_topic TEXT, created_at BIGINT NOT NULL,
+              completes_at BIGINT NOT NULL, archive_id TEXT, archive_size BIGINT, archive_tree_hash TEXT,
+              range_first BIGINT, range_last BIGINT, range_tree_hash TEXT, output_blob TEXT, output_size BIGINT, format TEXT,
+              inventory_parameters TEXT)
+            """,
+            "CREATE INDEX glacier_jobs_by_vault ON glacier_jobs (account_id, vault_name, created_at)",
+            "CREATE TABLE glacier_account_settings (account_id TEXT PRIMARY KEY, data_retrieval_policy TEXT NOT NULL)",
+            """
+            CREATE TABLE glacier_provisioned_capacity (id TEXT PRIMARY KEY, account_id TEXT NOT NULL,
+              start_date BIGINT NOT NULL, expiration_date BIGINT NOT NULL)
+            """,
+        ],
+    ]
+
+    /// Applies every migration the database has not seen yet.
+    static func apply(using sessions: any SQLSessions) async throws {
+        try await sessions.transaction { db in
+            try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)").run()
+        }
+        for (index, statements) in all.enumerated() {
+            let version = index + 1
+            try await sessions.transaction { db in
+                let seen = try await db.raw("SELECT version FROM schema_migrations WHERE version = \(bind: version)").first()
+                guard seen == nil else { return }
+                for statement in statements { try await db.raw(SQLQueryString(statement)).run() }
+                try await db.raw("INSERT INTO schema_migrations (version) VALUES (\(bind: version))").run()
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import Foundation
+import Logging
+
+/// Everything `tessera serve` is told.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port.
+    public var port = 9000
+    public var dataDirectory = "./tessera-data"
+    /// A credentials file (see ``CredentialStore/parse(_:source:)``).
+    public var credentialsFile: String?
+    /// One account from the environment (`TESSERA_ACCESS_KEY`, `TESSERA_SECRET_KEY`, `TESSERA_ACCOUNT_ID`).
+    public var environmentAccount: CredentialStore.Account?
+    public var logLevel: Logger.Level = .info
+    /// How long Glacier jobs stay InProgress.
+    public var glacierJobDelay: TimeInterval = 0
+
+    public init() {}
+}

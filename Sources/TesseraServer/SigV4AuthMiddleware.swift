@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import TesseraCore
+import TesseraFrontDoor
+import TesseraSigV4
+
+/// Verifies the SigV4 signature of every AWS-API request before it reaches a front door, and records the
+/// caller and the signed payload hash in the context.
+///
+/// A request that signs a hex `x-amz-content-sha256` streams on; the front door holds the body to that
+/// hash as it reads it. One that signs no payload hash (the SDKs' JSON calls) has its small body read here
+/// to check the signature, and passed on as read.
+struct SigV4AuthMiddleware: RouterMiddleware {
+    typealias Context = TesseraRequestContext
+
+    /// Paths that need no signature.
+    static let openPaths: Set<String> = ["/health", "/metrics"]
+    /// The largest body read to check a signature that covers it.
+    static let maxSignedBodySize = 32 << 20
+
+    let credentials: CredentialStore
+    let clock: @Sendable () -> Date
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if Self.openPaths.contains(request.uri.path) { return try await next(request, context) }
+        var request = request
+        var context = context
+        var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
+        if let authority = request.head.authority { headers.append((name: "host", value: authority)) }
+        let wire = SigV4Request(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: headers)
+        var bodyHash: String?
+        let hasPayloadHeader = wire.headerValue("x-amz-content-sha256") != nil
+        let isPresigned = wire.query.contains("X-Amz-Algorithm=")
+        if !hasPayloadHeader && !isPresigned && wire.headerValue("authorization") != nil {
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: Self.maxSignedBodySize)
+            } catch {
+                return AuthErrorResponse.render(.incompleteSignature("A body larger than \(Self.maxSignedBodySize) bytes must sign x-amz-content-sha256"), for: request)
+            }
+            bodyHash = body.withUnsafeReadableBytes { SHA256Value.of(Array($0)).hex }
+            request.body = .init(buffer: body)
+        }
+        let identity: SigV4Identity
+        let payload: SigV4PayloadHash
+        do {
+            (identity, payload) = try SigV4Verifier.verify(wire, now: clock(), bodySHA256Hex: bodyHash) { key in
+                credentials.account(forAccessKey: key)?.secret
+            }
+        } catch {
+            context.logger.info("signature refused", metadata: ["tessera.auth.error": .string(error.message)])
+            return AuthErrorResponse.render(error, for: request)
+        }
+        guard let account = credentials.account(forAccessKey: identity.accessKey) else {
+            return AuthErrorResponse.render(.unrecognizedClient, for: request)
+        }
+        context.caller = Caller(accountID: account.accountID, accessKey: identity.accessKey, region: identity.region)
+        if case .sha256Hex(let hex) = payload { context.payloadSHA256 = SHA256Value(hex: hex) }
+        context.logger[metadataKey: "tessera.account"] = .string(account.accountID)
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,61 @@
+import NIOCore
+import TesseraCore
+
+/// Content-addressed bytes: every blob is stored under the SHA-256 of its content.
+///
+/// Writes are staged: bytes stream into a ``BlobStaging`` (a temporary location), which the caller hashes
+/// as it writes; once the caller has checked what it received it calls ``commit(_:as:)``, which makes the
+/// bytes durable under their digest, or ``BlobStaging/discard()``. A blob that is committed twice is
+/// stored once. Reads stream and check the digest the blob is stored under as they go.
+public protocol BlobStore: Sendable {
+    /// Opens a staging area for one blob.
+    /// - Throws: ``StorageError`` when the backend cannot make room for it.
+    func makeStaging() async throws -> any BlobStaging
+
+    /// Makes staged bytes durable under `digest`. The staging is consumed. Committing a digest that is
+    /// already stored discards the staged copy and succeeds.
+    /// - Throws: ``StorageError`` on I/O failure; afterwards the blob is either absent or whole.
+    func commit(_ staging: any BlobStaging, as digest: SHA256Value) async throws
+
+    /// The size of a stored blob, or nil when it is not stored.
+    func size(of digest: SHA256Value) async throws -> Int64?
+
+    /// Streams `range` (the whole blob when nil) of a stored blob. The stream verifies the blob's digest
+    /// as it reads and holds back its final chunk until the digest matched, so corruption ends the stream
+    /// with ``StorageError/corrupt(_:)`` instead of delivering wrong bytes.
+    /// - Throws: ``StorageError/notFound(_:)`` when the blob is not stored.
+    func read(_ digest: SHA256Value, range: Range<Int64>?) async throws -> any BlobReader
+
+    /// Removes a blob; removing an absent blob succeeds.
+    func delete(_ digest: SHA256Value) async throws
+
+    /// Every stored digest, for garbage collection.
+    func allDigests() async throws -> [SHA256Value]
+}
+
+/// A blob being written, before it has a digest.
+public protocol BlobStaging: AnyObject, Sendable {
+    /// Appends bytes.
+    func write(_ buffer: ByteBuffer) async throws
+    /// Flushes the bytes durably (fsync); call once, after the last write and before commit.
+    func finish() async throws
+    /// Throws the staged bytes away. Safe to call more than once, and after a failed write.
+    func discard() async
+}
+
+/// Hands out the bytes of a read one chunk at a time, reading only when asked (so a slow consumer
+/// never makes the server buffer).
+public protocol BlobReader: Sendable {
+    /// The next chunk, or nil at the end.
+    func next() async throws -> ByteBuffer?
+}
+
+/// The bytes of a read as an AsyncSequence.
+public typealias BlobReadStream = AsyncThrowingStream<ByteBuffer, any Error>
+
+extension BlobReader {
+    /// This reader as an AsyncSequence, pulling one chunk per element.
+    public var stream: BlobReadStream {
+        BlobReadStream(unfolding: { try await self.next() })
+    }
+}

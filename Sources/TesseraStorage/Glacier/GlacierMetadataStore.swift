@@ -1,0 +1,84 @@
+import Foundation
+import TesseraCore
+
+/// Vaults and their settings documents.
+public protocol VaultMetadata: Sendable {
+    /// Inserts a vault; returns false (and changes nothing) when it already exists.
+    func createVault(_ vault: VaultRecord) async throws -> Bool
+    func vault(accountID: String, name: String) async throws -> VaultRecord?
+    /// Vaults of an account sorted by name, starting at `fromName` (inclusive), at most `limit`.
+    func listVaults(accountID: String, fromName: String?, limit: Int) async throws -> [VaultRecord]
+    /// Deletes the vault when it holds no archive. Returns false when it holds one; throws notFound when absent.
+    func deleteVaultIfEmpty(accountID: String, name: String) async throws -> Bool
+    /// Reads a settings document and replaces it with what `change` returns (nil deletes), in one transaction.
+    /// `change` may throw to leave it unchanged.
+    func updateVaultSetting(accountID: String, vaultName: String, kind: VaultSettingKind,
+                            _ change: @escaping @Sendable (String?) throws -> String?) async throws
+    func vaultSetting(accountID: String, vaultName: String, kind: VaultSettingKind) async throws -> String?
+}
+
+/// Archives and their segments.
+public protocol ArchiveMetadata: Sendable {
+    /// Inserts an archive and counts it in its vault.
+    func insertArchive(_ archive: ArchiveRecord) async throws
+    /// A live archive (not deleted) with its segments.
+    func archive(accountID: String, vaultName: String, id: String) async throws -> ArchiveRecord?
+    /// Marks an archive deleted; returns false if it was not live.
+    func deleteArchive(accountID: String, vaultName: String, id: String, at time: Date) async throws -> Bool
+    /// Every live archive of a vault, oldest first, created in [from, to) when given.
+    func listArchives(accountID: String, vaultName: String) async throws -> [ArchiveRecord]
+    /// A deleted or live archive's segments, by id (a job made before the delete still reads them).
+    func archiveSegments(id: String) async throws -> [ArchiveSegment]
+}
+
+/// Multipart uploads and their parts.
+public protocol MultipartMetadata: Sendable {
+    func insertUpload(_ upload: UploadRecord) async throws
+    func upload(accountID: String, vaultName: String, id: String) async throws -> UploadRecord?
+    /// Open uploads of a vault ordered by (createdAt, id), starting at `fromID` (inclusive).
+    func listOpenUploads(accountID: String, vaultName: String, fromID: String?, limit: Int) async throws -> [UploadRecord]
+    /// Records a part (replacing one with the same first byte) if the upload is still open.
+    /// - Throws: ``StorageError/conflict(_:)`` when the upload is no longer open.
+    func putPart(_ part: PartRecord) async throws
+    /// Parts by first byte ascending, from `fromFirstByte` (inclusive).
+    func parts(uploadID: String, fromFirstByte: Int64, limit: Int) async throws -> [PartRecord]
+    /// Marks the upload completed into `archive` and inserts the archive, atomically, if the upload is still open.
+    /// - Throws: ``StorageError/conflict(_:)`` when it is not.
+    func completeUpload(id: String, into archive: ArchiveRecord) async throws
+    /// Marks the upload aborted and drops its parts.
+    func abortUpload(id: String) async throws
+}
+
+/// Jobs.
+public protocol JobMetadata: Sendable {
+    func insertJob(_ job: JobRecord) async throws
+    func job(accountID: String, vaultName: String, id: String) async throws -> JobRecord?
+    /// Jobs of a vault ordered by (createdAt, id), from `fromID` (inclusive), filtered.
+    func listJobs(accountID: String, vaultName: String, filter: JobFilter, fromID: String?, limit: Int) async throws -> [JobRecord]
+}
+
+/// Account-wide Glacier settings: data retrieval policy (one JSON document) and provisioned capacity units.
+public protocol AccountSettingsMetadata: Sendable {
+    func dataRetrievalPolicy(accountID: String) async throws -> String?
+    func setDataRetrievalPolicy(accountID: String, json: String) async throws
+    func insertProvisionedCapacity(_ unit: ProvisionedCapacityRecord) async throws
+    func provisionedCapacity(accountID: String) async throws -> [ProvisionedCapacityRecord]
+}
+
+/// A purchased provisioned-capacity unit.
+public struct ProvisionedCapacityRecord: Sendable, Equatable {
+    public var id: String
+    public var accountID: String
+    public var startDate: Date
+    public var expirationDate: Date
+
+    public init(id: String, accountID: String, startDate: Date, expirationDate: Date) {
+        self.id = id
+        self.accountID = accountID
+        self.startDate = startDate
+        self.expirationDate = expirationDate
+    }
+}
+
+/// Everything the Glacier service keeps.
+public typealias GlacierMetadataStore = VaultMetadata & ArchiveMetadata & MultipartMetadata & JobMetadata & AccountSettingsMetadata
