@@ -1,0 +1,245 @@
+"""Start and stop a real `tessera serve` process for the wire-compatibility suites.
+
+Reusable by every compat suite (Glacier now, ECR/EBS later) and by crash tests that
+SIGKILL the server and restart it on the same data directory.
+
+Contract with the server (see README.md in this folder):
+  tessera serve --host 127.0.0.1 --port 0 --data-dir DIR --credentials FILE [extra args]
+prints `listening on http://127.0.0.1:PORT` once it accepts connections (stdout, flushed),
+answers `GET /health` with 200 without auth, and exits on SIGTERM.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Iterable, Optional, Sequence
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LISTENING_RE = re.compile(r"listening on (http://[^\s/]+:(\d+))")
+STARTUP_TIMEOUT = 60.0
+STOP_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Account:
+    access_key: str
+    secret_key: str
+    account_id: str
+
+
+# Accounts the compat suites write into the server's credentials file. `one` is the default,
+# `two` checks isolation, `three` holds account-wide state that other tests must not disturb.
+TEST_ACCOUNTS = {
+    "one": Account("AKIDTESSERAONE", "tessera-secret-one/K7MDENG+bPxRfiCY", "111111111111"),
+    "two": Account("AKIDTESSERATWO", "tessera-secret-two/K7MDENG+bPxRfiCY", "222222222222"),
+    "three": Account("AKIDTESSERATHREE", "tessera-secret-three/K7MDENG+bPxRfi", "333333333333"),
+}
+REGION = "us-east-1"
+
+
+def make_client(endpoint: str, account: Account, service: str = "glacier", region: str = REGION):
+    """A boto3 client for `account` at `endpoint`, with retries disabled.
+
+    botocore's `retries={'max_attempts': N}` counts *retries* (N=1 allows one retry), so
+    `total_max_attempts=1` is what makes exactly one attempt.
+    """
+    import boto3
+    import botocore.config
+
+    config = botocore.config.Config(
+        retries={"total_max_attempts": 1}, connect_timeout=10, read_timeout=120)
+    session = boto3.session.Session(
+        aws_access_key_id=account.access_key, aws_secret_access_key=account.secret_key,
+        region_name=region)
+    return session.client(service, endpoint_url=endpoint, region_name=region, config=config)
+
+
+def default_binary() -> Path:
+    """`$TESSERA_BIN`, else `<repo>/.build/debug/tessera`."""
+    env = os.environ.get("TESSERA_BIN")
+    return Path(env) if env else REPO_ROOT / ".build" / "debug" / "tessera"
+
+
+def write_credentials(path: Path, accounts: Iterable[Account]) -> Path:
+    """Write a credentials file: one `ACCESS_KEY SECRET ACCOUNT_ID` per line, `#` comments."""
+    lines = ["# tessera compat test accounts: ACCESS_KEY SECRET ACCOUNT_ID"]
+    lines += [f"{a.access_key} {a.secret_key} {a.account_id}" for a in accounts]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+class TesseraServerError(RuntimeError):
+    pass
+
+
+class TesseraServer:
+    """One `tessera serve` process; can be started again on the same data dir."""
+
+    live: ClassVar[list["TesseraServer"]] = []  # started and not yet stopped
+
+    def __init__(
+        self,
+        data_dir: Path,
+        credentials_file: Path,
+        *,
+        log_dir: Optional[Path] = None,
+        name: str = "tessera",
+        binary: Optional[Path] = None,
+        host: str = "127.0.0.1",
+        extra_args: Sequence[str] = (),
+        startup_timeout: float = STARTUP_TIMEOUT,
+    ):
+        self.data_dir = Path(data_dir)
+        self.credentials_file = Path(credentials_file)
+        self.log_dir = Path(log_dir) if log_dir else self.data_dir.parent
+        self.name = name
+        self.binary = Path(binary) if binary else default_binary()
+        self.host = host
+        self.extra_args = list(extra_args)
+        self.startup_timeout = startup_timeout
+        self.proc: Optional[subprocess.Popen] = None
+        self.endpoint: Optional[str] = None
+        self.port: Optional[int] = None
+        self.log_files: list[Path] = []
+        self.starts = 0
+
+    # -- life cycle -------------------------------------------------------------------
+
+    def command(self) -> list[str]:
+        return [
+            str(self.binary), "serve",
+            "--host", self.host, "--port", "0",
+            "--data-dir", str(self.data_dir),
+            "--credentials", str(self.credentials_file),
+            *self.extra_args,
+        ]
+
+    def start(self) -> "TesseraServer":
+        if self.proc is not None and self.proc.poll() is None:
+            raise TesseraServerError(f"{self.name} is already running (pid {self.proc.pid})")
+        if not self.binary.exists():
+            raise TesseraServerError(
+                f"tessera binary not found at {self.binary}: build it or set TESSERA_BIN")
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.starts += 1
+        log_path = self.log_dir / f"{self.name}-{self.starts}.log"
+        self.log_files.append(log_path)
+        with open(log_path, "wb") as log:
+            # stdout and stderr both go to the log file; the harness polls the file for
+            # the `listening on` line (no pipe that could fill up and block the server).
+            self.proc = subprocess.Popen(
+                self.command(), stdin=subprocess.DEVNULL, stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True)
+        TesseraServer.live.append(self)
+        try:
+            self._wait_until_listening(log_path)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_until_listening(self, log_path: Path) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        while True:
+            match = LISTENING_RE.search(log_path.read_text(errors="replace"))
+            if match:
+                self.endpoint, self.port = match.group(1), int(match.group(2))
+                break
+            if self.proc.poll() is not None:
+                raise TesseraServerError(
+                    f"{self.name} exited with {self.proc.returncode} before listening:\n"
+                    f"$ {' '.join(self.command())}\n{self.log_text()}")
+            if time.monotonic() > deadline:
+                raise TesseraServerError(
+                    f"{self.name} printed no 'listening on http://HOST:PORT' line within "
+                    f"{self.startup_timeout:.0f} s:\n$ {' '.join(self.command())}\n{self.log_text()}")
+            time.sleep(0.05)
+        # The line promises the socket accepts connections; /health confirms routing works.
+        last_error: object = None
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.endpoint + "/health", timeout=5) as resp:
+                    if resp.status == 200:
+                        return
+                    last_error = f"status {resp.status}"
+            except Exception as exc:  # noqa: BLE001 - reported below
+                last_error = exc
+            time.sleep(0.1)
+        raise TesseraServerError(
+            f"{self.name} at {self.endpoint}: GET /health never answered 200 ({last_error})\n"
+            f"{self.log_text()}")
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> Optional[int]:
+        """SIGTERM, then SIGKILL after `timeout` seconds. Returns the exit code."""
+        proc = self.proc
+        if proc is None:
+            return None
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout)
+        self._forget()
+        return proc.returncode
+
+    def kill(self) -> None:
+        """SIGKILL (kill -9) the server at once, as a crash would, and reap it."""
+        proc = self.proc
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(STOP_TIMEOUT)
+        self._forget()
+
+    def restart(self) -> "TesseraServer":
+        self.stop()
+        return self.start()
+
+    def _forget(self) -> None:
+        if self in TesseraServer.live:
+            TesseraServer.live.remove(self)
+        self.endpoint = None
+        self.port = None
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def __enter__(self) -> "TesseraServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # -- logs -------------------------------------------------------------------------
+
+    @property
+    def log_file(self) -> Optional[Path]:
+        return self.log_files[-1] if self.log_files else None
+
+    def log_size(self) -> int:
+        path = self.log_file
+        return path.stat().st_size if path and path.exists() else 0
+
+    def log_text(self, since: int = 0, max_chars: int = 20000) -> str:
+        """The current log file from byte offset `since`, at most the last `max_chars`."""
+        path = self.log_file
+        if not path or not path.exists():
+            return "(no log)"
+        with open(path, "rb") as f:
+            f.seek(since)
+            text = f.read().decode(errors="replace")
+        if len(text) > max_chars:
+            text = "[...]\n" + text[-max_chars:]
+        return text or "(empty log)"
