@@ -40,8 +40,9 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        .target(name: "CTesseraLinux"),
         .target(name: "TesseraBlobStoreFileSystem", dependencies: [
-            "TesseraCore", "TesseraStorage",
+            "TesseraCore", "TesseraStorage", "CTesseraLinux",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

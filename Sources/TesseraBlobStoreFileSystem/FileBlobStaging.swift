@@ -47,9 +47,10 @@ actor FileBlobStaging: BlobStaging {
     private func flush() async throws {
         guard pending.readableBytes > 0 else { return }
         let batch = pending
-        let fd = self.fd, path = self.path
+        let fd = self.fd, path = self.path, offset = written
         try await threadPool.runIfActive {
             try batch.withUnsafeReadableBytes { try POSIXFile.writeAll(fd, $0, path: path) }
+            POSIXFile.startWriteback(fd, offset: offset, length: Int64(batch.readableBytes))
         }
         written += Int64(batch.readableBytes)
         pending.clear()

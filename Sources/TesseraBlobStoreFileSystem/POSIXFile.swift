@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CTesseraLinux
 import TesseraStorage
 
 /// Thin, blocking wrappers over the system calls the blob store needs, each failing with a
@@ -57,6 +58,13 @@ enum POSIXFile {
             filled += got
         }
         return filled
+    }
+
+    /// Asks the kernel to start writing a range back to disk now, without waiting, so the fsync that
+    /// ends a large write finds little left to flush (Linux; a no-op elsewhere). Only a hint: its
+    /// failure changes nothing, since the fsync before commit is what makes the bytes durable.
+    static func startWriteback(_ fd: Int32, offset: Int64, length: Int64) {
+        _ = ctessera_start_writeback(fd, offset, length)
     }
 
     static func sync(_ fd: Int32, path: String) throws {

@@ -22,6 +22,8 @@ public enum EngineError: Error, Sendable, Equatable {
     /// The body ended before, or ran past, the length the request declared.
     case incompleteBody(declared: Int64, received: Int64)
     case limitExceeded(String)
+    /// The caller may not do this to the resource in its current state (e.g. change a locked vault lock).
+    case accessDenied(String)
     /// A stored blob failed its digest check or a backend failed; never the client's fault.
     case storageFailure(String)
 }

@@ -33,6 +33,8 @@ extension GlacierWireError {
             self.init(.invalidParameterValue, "The request body has \(received) bytes but \(declared) were declared")
         case .limitExceeded(let message):
             self.init(.limitExceeded, message)
+        case .accessDenied(let message):
+            self.init(.accessDenied, message)
         case .storageFailure:
             self.init(.serviceUnavailable, "The service could not complete the request; try again.")
         }

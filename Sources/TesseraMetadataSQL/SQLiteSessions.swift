@@ -56,13 +56,12 @@ public final class SQLiteSessions: SQLSessions {
     }
 }
 
-/// Passes ``StorageError`` through and wraps anything else the driver throws as a backend failure.
+/// Translates the driver's errors into ``StorageError/backend(_:)``; errors thrown by the caller's own
+/// code inside a transaction (a rule refusing a change) pass through unchanged.
 func translatingErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
-    } catch let error as StorageError {
-        throw error
-    } catch {
+    } catch let error as SQLiteError {
         throw StorageError.backend(String(describing: error))
     }
 }

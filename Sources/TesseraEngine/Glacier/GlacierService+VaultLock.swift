@@ -15,8 +15,9 @@ extension GlacierService {
                              ExpirationDate: ISO8601Timestamp.format(now.addingTimeInterval(Self.lockWindow)),
                              LockId: RandomID.urlSafe(length: 32))
         try await updating(VaultLock.self, accountID, vault, .lock) { current in
+            // AWS answers AccessDenied both while a lock is InProgress and once it is Locked.
             if let current = Self.live(current, at: now) {
-                throw EngineError.invalidParameter(current.State == "Locked"
+                throw EngineError.accessDenied(current.State == "Locked"
                     ? "Vault is already locked: \(vault)" : "Vault lock is already in InProgress state: \(vault)")
             }
             return lock
@@ -29,7 +30,12 @@ extension GlacierService {
         _ = try await requireVault(accountID, vault)
         let now = clock.now
         try await updating(VaultLock.self, accountID, vault, .lock) { current in
-            guard var lock = Self.live(current, at: now), lock.LockId == lockID else {
+            guard var lock = Self.live(current, at: now) else {
+                throw EngineError.invalidParameter("No vault lock is in progress for: \(vault)")
+            }
+            guard lock.LockId == lockID else {
+                // A wrong id is a bad parameter while InProgress, and a denial once Locked (AWS's documented answers).
+                if lock.State == "Locked" { throw EngineError.accessDenied("The vault is locked with another lock ID: \(vault)") }
                 throw EngineError.invalidParameter("The lock ID is not valid: \(lockID)")
             }
             lock.State = "Locked"
@@ -44,7 +50,7 @@ extension GlacierService {
         let now = clock.now
         try await updating(VaultLock.self, accountID, vault, .lock) { current in
             if Self.live(current, at: now)?.State == "Locked" {
-                throw EngineError.invalidParameter("Vault is locked and its lock cannot be aborted: \(vault)")
+                throw EngineError.accessDenied("Vault is locked and its lock cannot be aborted: \(vault)")
             }
             return nil
         }
