@@ -31,8 +31,11 @@ public struct InclusiveByteRange: Hashable, Sendable, CustomStringConvertible {
         let body = text.dropFirst("bytes ".count)
         guard let slash = body.firstIndex(of: "/") else { return nil }
         let total = body[body.index(after: slash)...]
-        guard total == "*" || Self.decimal(total) != nil else { return nil }
-        self.init(dashed: body[..<slash])
+        guard let range = InclusiveByteRange(dashed: body[..<slash]) else { return nil }
+        if total != "*" {
+            guard let length = Self.decimal(total), range.last < length else { return nil }
+        }
+        self = range
     }
 
     private static func decimal(_ text: some StringProtocol) -> Int64? {

@@ -26,7 +26,7 @@ public actor ConcatenatedBlobReader: BlobReader {
     public func next() async throws -> ByteBuffer? {
         while true {
             if let reader = current {
-                if let buffer = try await reader.next() { return buffer }
+                if let buffer = try await storage({ try await reader.next() }) { return buffer }
                 current = nil
             }
             guard let (digest, range) = plan.popLast() else { return nil }

@@ -29,7 +29,10 @@ extension SQLMetadataStore: JobMetadata {
     public func listJobs(accountID: String, vaultName: String, filter: JobFilter, fromID: String?, limit: Int) async throws -> [JobRecord] {
         try await sessions.read { db in
             var start: Int64 = 0
-            if let fromID, let row = try await db.raw("SELECT created_at FROM glacier_jobs WHERE id = \(bind: fromID)").first() {
+            if let fromID {
+                guard let row = try await db.raw("SELECT created_at FROM glacier_jobs WHERE id = \(bind: fromID)").first() else {
+                    throw StorageError.notFound("marker \(fromID)")
+                }
                 start = try row.decode(column: "created_at", as: Int64.self)
             }
             let now = filter.now.millis

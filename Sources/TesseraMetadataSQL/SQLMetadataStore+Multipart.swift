@@ -26,7 +26,10 @@ extension SQLMetadataStore: MultipartMetadata {
     public func listOpenUploads(accountID: String, vaultName: String, fromID: String?, limit: Int) async throws -> [UploadRecord] {
         try await sessions.read { db in
             var start: Int64 = 0
-            if let fromID, let row = try await db.raw("SELECT created_at FROM glacier_uploads WHERE id = \(bind: fromID)").first() {
+            if let fromID {
+                guard let row = try await db.raw("SELECT created_at FROM glacier_uploads WHERE id = \(bind: fromID)").first() else {
+                    throw StorageError.notFound("marker \(fromID)")
+                }
                 start = try row.decode(column: "created_at", as: Int64.self)
             }
             return try await db.raw("""

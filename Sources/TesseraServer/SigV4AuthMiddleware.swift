@@ -27,7 +27,10 @@ struct SigV4AuthMiddleware: RouterMiddleware {
         var request = request
         var context = context
         var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
-        if let authority = request.head.authority { headers.append((name: "host", value: authority)) }
+        // HTTP/1's Host header arrives as the request's authority; put it back for the canonical request.
+        if let authority = request.head.authority, !headers.contains(where: { $0.name.lowercased() == "host" }) {
+            headers.append((name: "host", value: authority))
+        }
         let wire = SigV4Request(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: headers)
         var bodyHash: String?
         let hasPayloadHeader = wire.headerValue("x-amz-content-sha256") != nil

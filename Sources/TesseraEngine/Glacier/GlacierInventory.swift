@@ -20,7 +20,7 @@ enum GlacierInventory {
              "SHA256TreeHash": archive.treeHash.hex]
         }
         let document: [String: Any] = ["VaultARN": vaultARN, "InventoryDate": ISO8601Timestamp.format(date), "ArchiveList": list]
-        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])) ?? Data("{}".utf8)
+        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return Array(data)
     }
 

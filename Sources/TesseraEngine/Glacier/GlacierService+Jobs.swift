@@ -79,7 +79,7 @@ extension GlacierService {
         }
         let now = clock.now
         let filter = JobFilter(completed: completedFilter, statusCode: statusCode, now: now)
-        let page = try await storage {
+        let page = try await markerPage(marker) {
             try await metadata.listJobs(accountID: accountID, vaultName: vault, filter: filter, fromID: marker, limit: limit + 1)
         }
         let statuses = page.prefix(limit).map { JobStatus(job: $0, completed: $0.completesAt <= now) }

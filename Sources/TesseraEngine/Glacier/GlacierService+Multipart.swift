@@ -72,7 +72,14 @@ extension GlacierService {
         guard let size = Int64(sizeText), size >= 0 else { throw EngineError.invalidParameter("Invalid x-amz-archive-size: \(sizeText)") }
         switch upload.state {
         case .completed(let archiveID):
-            return ArchiveCreated(archiveID: archiveID, treeHash: expected)
+            // A repeat answers with the archive it made, if it asks for the same archive.
+            let archive = try await storage { try await metadata.archive(accountID: accountID, vaultName: vault, id: archiveID) }
+            guard let archive else { return ArchiveCreated(archiveID: archiveID, treeHash: expected) }
+            guard archive.treeHash == expected, String(archive.size) == archiveSize else {
+                throw EngineError.invalidParameter(
+                    "Upload \(uploadID) was completed as an archive of \(archive.size) bytes with tree hash \(archive.treeHash.hex)")
+            }
+            return ArchiveCreated(archiveID: archiveID, treeHash: archive.treeHash)
         case .aborted:
             throw EngineError.uploadNotFound(id: uploadID)
         case .open:
@@ -149,10 +156,21 @@ extension GlacierService {
     public func listMultipartUploads(accountID: String, vault: String, marker: String?, limit: String?) async throws -> (uploads: [UploadRecord], nextMarker: String?) {
         _ = try await requireVault(accountID, vault)
         let limit = try GlacierRules.limit(limit, default: 50)
-        let page = try await storage {
+        let page = try await markerPage(marker) {
             try await metadata.listOpenUploads(accountID: accountID, vaultName: vault, fromID: marker, limit: limit + 1)
         }
         return (Array(page.prefix(limit)), page.count > limit ? page[limit].id : nil)
+    }
+
+    /// Runs a paged listing, answering a marker the store does not know as a bad parameter.
+    func markerPage<T>(_ marker: String?, _ list: () async throws -> [T]) async throws -> [T] {
+        do {
+            return try await list()
+        } catch StorageError.notFound {
+            throw EngineError.invalidParameter("Invalid marker: \(marker ?? "")")
+        } catch let error as StorageError {
+            throw EngineError.storageFailure(error.description)
+        }
     }
 
     func requireUpload(_ accountID: String, _ vault: String, _ uploadID: String) async throws -> UploadRecord {

@@ -36,6 +36,7 @@ public protocol MultipartMetadata: Sendable {
     func insertUpload(_ upload: UploadRecord) async throws
     func upload(accountID: String, vaultName: String, id: String) async throws -> UploadRecord?
     /// Open uploads of a vault ordered by (createdAt, id), starting at `fromID` (inclusive).
+    /// - Throws: ``StorageError/notFound(_:)`` when `fromID` names no upload.
     func listOpenUploads(accountID: String, vaultName: String, fromID: String?, limit: Int) async throws -> [UploadRecord]
     /// Records a part (replacing one with the same first byte) if the upload is still open.
     /// - Throws: ``StorageError/conflict(_:)`` when the upload is no longer open.
@@ -54,6 +55,7 @@ public protocol JobMetadata: Sendable {
     func insertJob(_ job: JobRecord) async throws
     func job(accountID: String, vaultName: String, id: String) async throws -> JobRecord?
     /// Jobs of a vault ordered by (createdAt, id), from `fromID` (inclusive), filtered.
+    /// - Throws: ``StorageError/notFound(_:)`` when `fromID` names no job.
     func listJobs(accountID: String, vaultName: String, filter: JobFilter, fromID: String?, limit: Int) async throws -> [JobRecord]
 }
 

@@ -15,6 +15,6 @@ public struct GlacierWireError: Error, Sendable, Equatable {
     /// The JSON body.
     public var body: [UInt8] {
         let document = ["code": code.rawValue, "message": message, "type": code.type]
-        return Array((try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])) ?? Data())
+        return Array((try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
     }
 }

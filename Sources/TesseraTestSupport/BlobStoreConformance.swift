@@ -1,0 +1,147 @@
+import Testing
+import TesseraCore
+import TesseraStorage
+
+/// The behaviour every ``BlobStore`` backend must show. Run each check against a fresh store:
+///
+/// ```swift
+/// @Test(arguments: BlobStoreConformance.Check.allCases)
+/// func conforms(_ check: BlobStoreConformance.Check) async throws { try await check.run(on: makeStore()) }
+/// ```
+public enum BlobStoreConformance {
+    public enum Check: String, CaseIterable, Sendable {
+        case roundTripsBytesWrittenInManyChunks
+        case committingTheSameContentTwiceStoresItOnce
+        case discardLeavesNothingBehind
+        case rangedReadsAtTheEdges
+        case emptyBlobRoundTrips
+        case readOfAbsentDigestThrowsNotFound
+        case rangeBeyondTheEndIsRefused
+        case deleteIsIdempotent
+        case sizeReportsStoredLength
+
+        public func run(on store: any BlobStore) async throws {
+            switch self {
+            case .roundTripsBytesWrittenInManyChunks: try await BlobStoreConformance.roundTrip(store)
+            case .committingTheSameContentTwiceStoresItOnce: try await BlobStoreConformance.dedup(store)
+            case .discardLeavesNothingBehind: try await BlobStoreConformance.discard(store)
+            case .rangedReadsAtTheEdges: try await BlobStoreConformance.rangedReads(store)
+            case .emptyBlobRoundTrips: try await BlobStoreConformance.emptyBlob(store)
+            case .readOfAbsentDigestThrowsNotFound: try await BlobStoreConformance.absent(store)
+            case .rangeBeyondTheEndIsRefused: try await BlobStoreConformance.rangeBeyondEnd(store)
+            case .deleteIsIdempotent: try await BlobStoreConformance.delete(store)
+            case .sizeReportsStoredLength: try await BlobStoreConformance.sizes(store)
+            }
+        }
+    }
+
+    /// Runs every check, each on a store from `make`.
+    public static func runAll(_ make: () async throws -> any BlobStore) async throws {
+        for check in Check.allCases { try await check.run(on: make()) }
+    }
+
+    static let kib256 = 256 * 1024
+
+    static func roundTrip(_ store: any BlobStore) async throws {
+        let bytes = TestData.bytes(count: 3 * 1024 * 1024 + 123, seed: 11)
+        let digest = try await BlobStoreHelpers.put(bytes, into: store, chunkSizes: [1, 4095, 65_539, 1_048_593, 7])
+        let back = try await BlobStoreHelpers.readAll(store, digest)
+        expectSameBytes(back, bytes, "read-back of what was written")
+        #expect(try await store.allDigests().contains(digest))
+    }
+
+    static func dedup(_ store: any BlobStore) async throws {
+        let before = Set(try await store.allDigests())
+        let bytes = TestData.bytes(count: 300_000, seed: 12)
+        let first = try await BlobStoreHelpers.put(bytes, into: store, chunkSizes: [4096])
+        let second = try await BlobStoreHelpers.put(bytes, into: store, chunkSizes: [100_000])
+        #expect(first == second)
+        let after = Set(try await store.allDigests())
+        #expect(after.subtracting(before) == [first], "the same content committed twice should add exactly one blob")
+        #expect(try await store.allDigests().count == before.count + 1, "a digest is listed once")
+        expectSameBytes(try await BlobStoreHelpers.readAll(store, first), bytes)
+    }
+
+    static func discard(_ store: any BlobStore) async throws {
+        _ = try await BlobStoreHelpers.put(TestData.bytes(count: 10, seed: 13), into: store)
+        let before = Set(try await store.allDigests())
+        let bytes = TestData.bytes(count: 70_000, seed: 14)
+        let finished = try await store.makeStaging()
+        try await BlobStoreHelpers.write(bytes, to: finished, chunkSizes: [8192])
+        try await finished.finish()
+        await finished.discard()
+        await finished.discard()
+        let unfinished = try await store.makeStaging()
+        try await BlobStoreHelpers.write(bytes, to: unfinished, chunkSizes: [8192])
+        await unfinished.discard()
+        #expect(Set(try await store.allDigests()) == before)
+        #expect(try await store.size(of: SHA256Value.of(bytes)) == nil)
+    }
+
+    static func rangedReads(_ store: any BlobStore) async throws {
+        let count = 2 * kib256 + 100
+        let bytes = TestData.bytes(count: count, seed: 15)
+        let digest = try await BlobStoreHelpers.put(bytes, into: store)
+        let n = Int64(count), k = Int64(kib256)
+        let ranges: [Range<Int64>] = [
+            0..<1, (n - 1)..<n, (k - 1)..<(k + 1), k..<(2 * k), (2 * k - 3)..<(2 * k + 5),
+            0..<k, 1..<(n - 1), 0..<n, 5..<5, n..<n,
+        ]
+        for range in ranges {
+            let got = try await BlobStoreHelpers.readAll(store, digest, range: range)
+            expectSameBytes(got, Array(bytes[Int(range.lowerBound)..<Int(range.upperBound)]), "range \(range)")
+        }
+        expectSameBytes(try await BlobStoreHelpers.readAll(store, digest, range: nil), bytes, "whole blob")
+    }
+
+    static func emptyBlob(_ store: any BlobStore) async throws {
+        let digest = try await BlobStoreHelpers.put([], into: store)
+        #expect(digest == SHA256Value.empty)
+        #expect(try await store.size(of: digest) == 0)
+        #expect(try await BlobStoreHelpers.readAll(store, digest).isEmpty)
+        #expect(try await BlobStoreHelpers.readAll(store, digest, range: 0..<0).isEmpty)
+        #expect(try await store.allDigests().contains(digest))
+    }
+
+    static func absent(_ store: any BlobStore) async throws {
+        let digest = SHA256Value.of(Array("never stored".utf8))
+        let error = await #expect(throws: StorageError.self) { _ = try await store.read(digest, range: nil) }
+        #expect(error.map(isNotFound) == true, "expected notFound, got \(String(describing: error))")
+        let ranged = await #expect(throws: StorageError.self) { _ = try await store.read(digest, range: 0..<1) }
+        #expect(ranged.map(isNotFound) == true, "expected notFound, got \(String(describing: ranged))")
+        #expect(try await store.size(of: digest) == nil)
+    }
+
+    static func rangeBeyondEnd(_ store: any BlobStore) async throws {
+        let bytes = TestData.bytes(count: 1000, seed: 16)
+        let digest = try await BlobStoreHelpers.put(bytes, into: store)
+        await #expect(throws: StorageError.self) { _ = try await BlobStoreHelpers.readAll(store, digest, range: 0..<1001) }
+        await #expect(throws: StorageError.self) { _ = try await BlobStoreHelpers.readAll(store, digest, range: 1000..<1001) }
+    }
+
+    static func delete(_ store: any BlobStore) async throws {
+        let bytes = TestData.bytes(count: 5000, seed: 17)
+        let digest = try await BlobStoreHelpers.put(bytes, into: store)
+        try await store.delete(digest)
+        #expect(try await store.size(of: digest) == nil)
+        #expect(try await !store.allDigests().contains(digest))
+        let error = await #expect(throws: StorageError.self) { _ = try await store.read(digest, range: nil) }
+        #expect(error.map(isNotFound) == true)
+        try await store.delete(digest)
+        try await store.delete(SHA256Value.of(Array("never stored".utf8)))
+        _ = try await BlobStoreHelpers.put(bytes, into: store)
+        expectSameBytes(try await BlobStoreHelpers.readAll(store, digest), bytes, "content deleted once can be stored again")
+    }
+
+    static func sizes(_ store: any BlobStore) async throws {
+        for count in [1, kib256, (1 << 20) + 1] {
+            let digest = try await BlobStoreHelpers.put(TestData.bytes(count: count, seed: UInt64(count)), into: store)
+            #expect(try await store.size(of: digest) == Int64(count))
+        }
+    }
+
+    static func isNotFound(_ error: StorageError) -> Bool {
+        if case .notFound = error { return true }
+        return false
+    }
+}
