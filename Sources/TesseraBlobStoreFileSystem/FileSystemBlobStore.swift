@@ -1,3 +1,5 @@
+import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import TesseraCore
@@ -8,6 +10,8 @@ import TesseraStorage
 public struct FileSystemBlobStore: BlobStore {
     let layout: BlobDirectoryLayout
     let threadPool: NIOThreadPool
+    /// Orders a commit that finds its blob already stored against a sweep deleting it.
+    let commitOrDeleteLock = NIOLock()
 
     /// Opens (creating if needed) a store rooted at `root`, and removes staging files left by a crash.
     public init(root: String, threadPool: NIOThreadPool = .singleton) async throws {
@@ -36,13 +40,17 @@ public struct FileSystemBlobStore: BlobStore {
         let source = file.path
         let directory = layout.shardDirectory(for: digest)
         let destination = layout.path(for: digest)
+        let lock = commitOrDeleteLock
         try await threadPool.runIfActive {
-            if POSIXFile.exists(destination) {
-                try POSIXFile.remove(source)
-                return
+            try lock.withLock {
+                if POSIXFile.exists(destination) {
+                    try POSIXFile.touch(destination)
+                    try POSIXFile.remove(source)
+                    return
+                }
+                try POSIXFile.makeDirectories(directory)
+                try POSIXFile.renameDurably(source, to: destination, directory: directory)
             }
-            try POSIXFile.makeDirectories(directory)
-            try POSIXFile.renameDurably(source, to: destination, directory: directory)
         }
     }
 
@@ -71,19 +79,29 @@ public struct FileSystemBlobStore: BlobStore {
         return VerifiedBlobReader(digest: digest, path: path, fd: fd, size: size, range: wanted, threadPool: threadPool)
     }
 
-    public func delete(_ digest: SHA256Value) async throws {
+    public func delete(_ digest: SHA256Value, ifUnwrittenSince cutoff: Date) async throws -> Bool {
         let path = layout.path(for: digest)
-        try await threadPool.runIfActive { try POSIXFile.remove(path) }
+        let lock = commitOrDeleteLock
+        return try await threadPool.runIfActive {
+            try lock.withLock {
+                guard let written = try POSIXFile.modificationTime(of: path), written < cutoff else { return false }
+                try POSIXFile.remove(path)
+                return true
+            }
+        }
     }
 
-    public func allDigests() async throws -> [SHA256Value] {
+    public func listBlobs() async throws -> [StoredBlob] {
         let root = layout.blobsDirectory
         return try await threadPool.runIfActive {
-            var found: [SHA256Value] = []
+            var found: [StoredBlob] = []
             for first in try POSIXFile.list(root) {
                 for second in try POSIXFile.list(root + "/" + first) {
-                    for name in try POSIXFile.list(root + "/" + first + "/" + second) {
-                        if let digest = SHA256Value(hex: name) { found.append(digest) }
+                    let directory = root + "/" + first + "/" + second
+                    for name in try POSIXFile.list(directory) {
+                        guard let digest = SHA256Value(hex: name),
+                              let written = try POSIXFile.modificationTime(of: directory + "/" + name) else { continue }
+                        found.append(StoredBlob(digest: digest, lastWritten: written))
                     }
                 }
             }

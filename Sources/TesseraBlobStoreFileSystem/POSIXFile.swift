@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import CTesseraLinux
+import Foundation
 import TesseraStorage
 
 /// Thin, blocking wrappers over the system calls the blob store needs, each failing with a
@@ -88,6 +89,21 @@ enum POSIXFile {
             throw failure("stat", path)
         }
         return Int64(info.st_size)
+    }
+
+    /// When the file was last modified, or nil when it does not exist.
+    static func modificationTime(of path: String) throws -> Date? {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT { return nil }
+            throw failure("stat", path)
+        }
+        return Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+    }
+
+    /// Sets the file's modification time to now.
+    static func touch(_ path: String) throws {
+        guard utimensat(AT_FDCWD, path, nil, 0) == 0 else { throw failure("utimensat", path) }
     }
 
     static func size(ofDescriptor fd: Int32, path: String) throws -> Int64 {

@@ -34,10 +34,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a Glacier job stays InProgress before it succeeds.")
     var glacierJobDelay: Double = 0
 
+    @Option(help: "Seconds between garbage collection sweeps of unreferenced blobs.")
+    var gcInterval: Double = 600
+
+    @Option(help: "Seconds an unreferenced blob is kept before a sweep removes it.")
+    var gcGrace: Double = 3600
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
         guard (0...65535).contains(port) else { throw ValidationError("port \(port) is not 0...65535") }
         guard glacierJobDelay >= 0 else { throw ValidationError("--glacier-job-delay must not be negative") }
+        guard gcInterval > 0 else { throw ValidationError("--gc-interval must be positive") }
+        guard gcGrace >= 1 else { throw ValidationError("--gc-grace must be at least 1 second: uploads in flight need it") }
     }
 
     func run() async throws {
@@ -57,6 +65,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.credentialsFile = credentials
         configuration.logLevel = level
         configuration.glacierJobDelay = glacierJobDelay
+        configuration.gcInterval = gcInterval
+        configuration.gcGrace = gcGrace
         let environment = ProcessInfo.processInfo.environment
         if let key = environment["TESSERA_ACCESS_KEY"], let secret = environment["TESSERA_SECRET_KEY"] {
             configuration.environmentAccount = .init(accessKey: key, secret: secret,

@@ -39,6 +39,7 @@ extension SQLMetadataStore: JobMetadata {
             var query = SQLQueryString("""
                 SELECT * FROM glacier_jobs WHERE account_id = \(bind: accountID) AND vault_name = \(bind: vaultName)
                 AND (created_at > \(bind: start) OR (created_at = \(bind: start) AND id >= \(bind: fromID ?? "")))
+                AND completes_at >= \(bind: filter.expiredBefore.millis)
                 """)
             // Every job this server runs succeeds once its delay has passed, so "completed" and the
             // status code both reduce to comparing completes_at with now.

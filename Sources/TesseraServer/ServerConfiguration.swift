@@ -14,6 +14,10 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// How long Glacier jobs stay InProgress.
     public var glacierJobDelay: TimeInterval = 0
+    /// Seconds between garbage collection sweeps.
+    public var gcInterval: TimeInterval = 600
+    /// How old an unreferenced blob must be before a sweep removes it.
+    public var gcGrace: TimeInterval = 3600
 
     public init() {}
 }

@@ -23,9 +23,11 @@ public enum TesseraServer {
         let credentials = try CredentialLoading.load(configuration, announce: announce)
         let router = makeRouter(configuration: configuration, stores: stores, credentials: credentials, metrics: metrics)
         let host = configuration.host
+        let collector = GarbageCollector(blobs: stores.blobs, references: stores.metadata, grace: configuration.gcGrace)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Tessera"),
+            services: [GarbageCollectionService(collector: collector, interval: configuration.gcInterval, logger: logger)],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 announce("listening on http://\(host):\(port)")

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import TesseraCore
 
@@ -13,7 +14,8 @@ public protocol BlobStore: Sendable {
     func makeStaging() async throws -> any BlobStaging
 
     /// Makes staged bytes durable under `digest`. The staging is consumed. Committing a digest that is
-    /// already stored discards the staged copy and succeeds.
+    /// already stored discards the staged copy, marks the stored blob as written now (so a garbage
+    /// collection sweep running meanwhile spares it) and succeeds.
     /// - Throws: ``StorageError`` on I/O failure; afterwards the blob is either absent or whole.
     func commit(_ staging: any BlobStaging, as digest: SHA256Value) async throws
 
@@ -26,11 +28,25 @@ public protocol BlobStore: Sendable {
     /// - Throws: ``StorageError/notFound(_:)`` when the blob is not stored.
     func read(_ digest: SHA256Value, range: Range<Int64>?) async throws -> any BlobReader
 
-    /// Removes a blob; removing an absent blob succeeds.
-    func delete(_ digest: SHA256Value) async throws
+    /// Removes a blob unless it was written (or committed again) at or after `cutoff`; atomic with
+    /// respect to ``commit(_:as:)`` of the same digest. Returns whether it removed it; an absent blob
+    /// is not an error.
+    func delete(_ digest: SHA256Value, ifUnwrittenSince cutoff: Date) async throws -> Bool
 
-    /// Every stored digest, for garbage collection.
-    func allDigests() async throws -> [SHA256Value]
+    /// Every stored blob, with when it was last written, for garbage collection.
+    func listBlobs() async throws -> [StoredBlob]
+}
+
+/// A stored blob as garbage collection sees it.
+public struct StoredBlob: Sendable, Equatable {
+    public var digest: SHA256Value
+    /// When it was last committed.
+    public var lastWritten: Date
+
+    public init(digest: SHA256Value, lastWritten: Date) {
+        self.digest = digest
+        self.lastWritten = lastWritten
+    }
 }
 
 /// A blob being written, before it has a digest.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TesseraCore
 import TesseraStorage
@@ -18,6 +19,7 @@ public enum BlobStoreConformance {
         case readOfAbsentDigestThrowsNotFound
         case rangeBeyondTheEndIsRefused
         case deleteIsIdempotent
+        case deleteSparesBlobsWrittenSinceTheCutoff
         case sizeReportsStoredLength
 
         public func run(on store: any BlobStore) async throws {
@@ -30,6 +32,7 @@ public enum BlobStoreConformance {
             case .readOfAbsentDigestThrowsNotFound: try await BlobStoreConformance.absent(store)
             case .rangeBeyondTheEndIsRefused: try await BlobStoreConformance.rangeBeyondEnd(store)
             case .deleteIsIdempotent: try await BlobStoreConformance.delete(store)
+            case .deleteSparesBlobsWrittenSinceTheCutoff: try await BlobStoreConformance.deleteSparesRecentWrites(store)
             case .sizeReportsStoredLength: try await BlobStoreConformance.sizes(store)
             }
         }
@@ -47,24 +50,24 @@ public enum BlobStoreConformance {
         let digest = try await BlobStoreHelpers.put(bytes, into: store, chunkSizes: [1, 4095, 65_539, 1_048_593, 7])
         let back = try await BlobStoreHelpers.readAll(store, digest)
         expectSameBytes(back, bytes, "read-back of what was written")
-        #expect(try await store.allDigests().contains(digest))
+        #expect(try await store.listBlobs().map(\.digest).contains(digest))
     }
 
     static func dedup(_ store: any BlobStore) async throws {
-        let before = Set(try await store.allDigests())
+        let before = Set(try await store.listBlobs().map(\.digest))
         let bytes = TestData.bytes(count: 300_000, seed: 12)
         let first = try await BlobStoreHelpers.put(bytes, into: store, chunkSizes: [4096])
         let second = try await BlobStoreHelpers.put(bytes, into: store, chunkSizes: [100_000])
         #expect(first == second)
-        let after = Set(try await store.allDigests())
+        let after = Set(try await store.listBlobs().map(\.digest))
         #expect(after.subtracting(before) == [first], "the same content committed twice should add exactly one blob")
-        #expect(try await store.allDigests().count == before.count + 1, "a digest is listed once")
+        #expect(try await store.listBlobs().map(\.digest).count == before.count + 1, "a digest is listed once")
         expectSameBytes(try await BlobStoreHelpers.readAll(store, first), bytes)
     }
 
     static func discard(_ store: any BlobStore) async throws {
         _ = try await BlobStoreHelpers.put(TestData.bytes(count: 10, seed: 13), into: store)
-        let before = Set(try await store.allDigests())
+        let before = Set(try await store.listBlobs().map(\.digest))
         let bytes = TestData.bytes(count: 70_000, seed: 14)
         let finished = try await store.makeStaging()
         try await BlobStoreHelpers.write(bytes, to: finished, chunkSizes: [8192])
@@ -74,7 +77,7 @@ public enum BlobStoreConformance {
         let unfinished = try await store.makeStaging()
         try await BlobStoreHelpers.write(bytes, to: unfinished, chunkSizes: [8192])
         await unfinished.discard()
-        #expect(Set(try await store.allDigests()) == before)
+        #expect(Set(try await store.listBlobs().map(\.digest)) == before)
         #expect(try await store.size(of: SHA256Value.of(bytes)) == nil)
     }
 
@@ -100,7 +103,7 @@ public enum BlobStoreConformance {
         #expect(try await store.size(of: digest) == 0)
         #expect(try await BlobStoreHelpers.readAll(store, digest).isEmpty)
         #expect(try await BlobStoreHelpers.readAll(store, digest, range: 0..<0).isEmpty)
-        #expect(try await store.allDigests().contains(digest))
+        #expect(try await store.listBlobs().map(\.digest).contains(digest))
     }
 
     static func absent(_ store: any BlobStore) async throws {
@@ -122,15 +125,33 @@ public enum BlobStoreConformance {
     static func delete(_ store: any BlobStore) async throws {
         let bytes = TestData.bytes(count: 5000, seed: 17)
         let digest = try await BlobStoreHelpers.put(bytes, into: store)
-        try await store.delete(digest)
+        #expect(try await store.delete(digest, ifUnwrittenSince: .distantFuture))
         #expect(try await store.size(of: digest) == nil)
-        #expect(try await !store.allDigests().contains(digest))
+        #expect(try await !store.listBlobs().map(\.digest).contains(digest))
         let error = await #expect(throws: StorageError.self) { _ = try await store.read(digest, range: nil) }
         #expect(error.map(isNotFound) == true)
-        try await store.delete(digest)
-        try await store.delete(SHA256Value.of(Array("never stored".utf8)))
+        #expect(try await !store.delete(digest, ifUnwrittenSince: .distantFuture))
+        #expect(try await !store.delete(SHA256Value.of(Array("never stored".utf8)), ifUnwrittenSince: .distantFuture))
         _ = try await BlobStoreHelpers.put(bytes, into: store)
         expectSameBytes(try await BlobStoreHelpers.readAll(store, digest), bytes, "content deleted once can be stored again")
+    }
+
+    /// A sweep must spare a blob committed at or after its cutoff, and a commit of content already stored
+    /// counts as a write: that is what keeps a concurrent upload of the same bytes from losing them.
+    static func deleteSparesRecentWrites(_ store: any BlobStore) async throws {
+        let bytes = TestData.bytes(count: 4000, seed: 18)
+        let before = Date(timeIntervalSinceNow: -60)
+        let digest = try await BlobStoreHelpers.put(bytes, into: store)
+        #expect(try await !store.delete(digest, ifUnwrittenSince: before), "written after the cutoff")
+        let listed = try await store.listBlobs().first { $0.digest == digest }
+        #expect(listed.map { $0.lastWritten >= before } == true)
+        let firstWrite = try #require(listed).lastWritten
+        try await Task.sleep(for: .milliseconds(20))
+        _ = try await BlobStoreHelpers.put(bytes, into: store)
+        let rewritten = try #require(try await store.listBlobs().first { $0.digest == digest }).lastWritten
+        #expect(rewritten > firstWrite, "committing the same content again marks it written")
+        #expect(try await !store.delete(digest, ifUnwrittenSince: firstWrite.addingTimeInterval(0.001)))
+        #expect(try await store.size(of: digest) == 4000)
     }
 
     static func sizes(_ store: any BlobStore) async throws {

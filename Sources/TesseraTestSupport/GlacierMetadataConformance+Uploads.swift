@@ -133,7 +133,7 @@ extension GlacierMetadataConformance {
 
         let now = at(100)
         func ids(_ completed: Bool?, _ status: String?, from: String? = nil, limit: Int = 10) async throws -> [String] {
-            try await store.listJobs(accountID: account, vaultName: "v", filter: JobFilter(completed: completed, statusCode: status, now: now),
+            try await store.listJobs(accountID: account, vaultName: "v", filter: JobFilter(completed: completed, statusCode: status, now: now, expiredBefore: .distantPast),
                                      fromID: from, limit: limit).map(\.id)
         }
         #expect(try await ids(nil, nil) == ["job-a", "job-b", "job-c"], "oldest first, one vault")

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import NIOCore
 import TesseraCore
 import TesseraStorage
@@ -12,6 +13,7 @@ public actor InMemoryBlobStore: BlobStore {
     public static let readChunkSize = 256 * 1024
 
     private var blobs: [SHA256Value: [UInt8]] = [:]
+    private var lastWritten: [SHA256Value: Date] = [:]
     private var openStagings: Set<ObjectIdentifier> = []
 
     public init() {}
@@ -29,6 +31,7 @@ public actor InMemoryBlobStore: BlobStore {
         let bytes = try await staging.take()
         openStagings.remove(ObjectIdentifier(staging))
         if blobs[digest] == nil { blobs[digest] = bytes }
+        lastWritten[digest] = Date()
     }
 
     public func size(of digest: SHA256Value) async throws -> Int64? {
@@ -45,12 +48,15 @@ public actor InMemoryBlobStore: BlobStore {
         return InMemoryBlobReader(digest: digest, bytes: bytes, range: Int(wanted.lowerBound)..<Int(wanted.upperBound))
     }
 
-    public func delete(_ digest: SHA256Value) async throws {
+    public func delete(_ digest: SHA256Value, ifUnwrittenSince cutoff: Date) async throws -> Bool {
+        guard let written = lastWritten[digest], written < cutoff else { return false }
         blobs[digest] = nil
+        lastWritten[digest] = nil
+        return true
     }
 
-    public func allDigests() async throws -> [SHA256Value] {
-        Array(blobs.keys)
+    public func listBlobs() async throws -> [StoredBlob] {
+        blobs.keys.compactMap { digest in lastWritten[digest].map { StoredBlob(digest: digest, lastWritten: $0) } }
     }
 
     // MARK: test hooks

@@ -28,7 +28,7 @@ struct FileSystemBlobStoreTests {
 
             let reopened = try await FileSystemBlobStore(root: root)
             #expect(try Self.stagingNames(root).isEmpty)
-            #expect(try await reopened.allDigests().isEmpty, "nothing staged becomes a blob")
+            #expect(try await reopened.listBlobs().isEmpty, "nothing staged becomes a blob")
         }
     }
 
@@ -82,7 +82,7 @@ struct FileSystemBlobStoreTests {
             let foreign = try await InMemoryBlobStore().makeStaging()
             try await foreign.finish()
             await #expect(throws: StorageError.self) { try await store.commit(foreign, as: SHA256Value.empty) }
-            #expect(try await store.allDigests().isEmpty)
+            #expect(try await store.listBlobs().isEmpty)
         }
     }
 

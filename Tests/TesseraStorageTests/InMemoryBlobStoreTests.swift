@@ -39,7 +39,7 @@ struct InMemoryBlobStoreTests {
         let staging = try await store.makeStaging()
         try await BlobStoreHelpers.write([1, 2, 3], to: staging, chunkSizes: [1])
         await #expect(throws: StorageError.self) { try await store.commit(staging, as: SHA256Value.of([1, 2, 3])) }
-        #expect(try await store.allDigests().isEmpty)
+        #expect(try await store.listBlobs().isEmpty)
         await staging.discard()
         #expect(await store.pendingStagingCount == 0)
     }
@@ -50,7 +50,7 @@ struct InMemoryBlobStoreTests {
         try await staging.finish()
         await staging.discard()
         await #expect(throws: StorageError.self) { try await store.commit(staging, as: SHA256Value.empty) }
-        #expect(try await store.allDigests().isEmpty)
+        #expect(try await store.listBlobs().isEmpty)
     }
 
     @Test func pendingStagingCountTracksOpenStagings() async throws {

@@ -25,6 +25,9 @@ public struct JobOutput: Sendable {
 }
 
 extension GlacierService {
+    /// How long a job stays listed and downloadable after it completes (AWS keeps jobs at least 24 hours).
+    public static let jobRetention: TimeInterval = 24 * 3600
+
     /// InitiateJob: archive retrieval (whole or a MiB-aligned range) or inventory retrieval (JSON or CSV).
     /// An inventory is taken when the job starts; the job turns Succeeded after the configured delay.
     public func initiateJob(accountID: String, vault: String, region: String, parameters: GlacierJobParameters?) async throws -> JobRecord {
@@ -56,10 +59,12 @@ extension GlacierService {
 
     public func describeJob(accountID: String, vault: String, jobID: String) async throws -> JobStatus {
         _ = try await requireVault(accountID, vault)
-        guard let job = try await storage({ try await metadata.job(accountID: accountID, vaultName: vault, id: jobID) }) else {
+        let now = clock.now
+        guard let job = try await storage({ try await metadata.job(accountID: accountID, vaultName: vault, id: jobID) }),
+              job.completesAt.addingTimeInterval(Self.jobRetention) >= now else {
             throw EngineError.jobNotFound(id: jobID)
         }
-        return JobStatus(job: job, completed: job.completesAt <= clock.now)
+        return JobStatus(job: job, completed: job.completesAt <= now)
     }
 
     /// ListJobs: oldest first; `marker` is the id of the first job to list.
@@ -78,7 +83,8 @@ extension GlacierService {
         case let other?: throw EngineError.invalidParameter("The value for completed is not valid: \(other)")
         }
         let now = clock.now
-        let filter = JobFilter(completed: completedFilter, statusCode: statusCode, now: now)
+        let filter = JobFilter(completed: completedFilter, statusCode: statusCode, now: now,
+                               expiredBefore: now.addingTimeInterval(-Self.jobRetention))
         let page = try await markerPage(marker) {
             try await metadata.listJobs(accountID: accountID, vaultName: vault, filter: filter, fromID: marker, limit: limit + 1)
         }

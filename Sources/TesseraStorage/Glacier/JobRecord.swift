@@ -50,10 +50,13 @@ public struct JobFilter: Sendable {
     public var completed: Bool?
     public var statusCode: String?
     public var now: Date
+    /// Jobs that completed before this have expired and are not listed.
+    public var expiredBefore: Date
 
-    public init(completed: Bool?, statusCode: String?, now: Date) {
+    public init(completed: Bool?, statusCode: String?, now: Date, expiredBefore: Date) {
         self.completed = completed
         self.statusCode = statusCode
         self.now = now
+        self.expiredBefore = expiredBefore
     }
 }

@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+import TesseraCore
+import TesseraStorage
+
+/// Removes blobs no record names any more: parts of aborted uploads, archives deleted (once no recent
+/// job reads them), bytes a crash left committed but never recorded.
+///
+/// Safe beside uploads in flight because ingest commits a blob (which marks it written) *before* the
+/// record naming it, and a sweep only deletes blobs unwritten since `now - grace`, atomically with
+/// respect to commits. The grace period must exceed the longest gap between a blob's commit and its
+/// record's transaction (milliseconds in practice).
+public struct GarbageCollector: Sendable {
+    let blobs: any BlobStore
+    let references: any BlobReferences
+    let clock: EngineClock
+    let grace: TimeInterval
+    let jobRetention: TimeInterval
+
+    public init(blobs: any BlobStore, references: any BlobReferences, clock: EngineClock = .system,
+                grace: TimeInterval = 3600, jobRetention: TimeInterval = GlacierService.jobRetention) {
+        self.blobs = blobs
+        self.references = references
+        self.clock = clock
+        self.grace = grace
+        self.jobRetention = jobRetention
+    }
+
+    /// What one sweep did.
+    public struct Sweep: Sendable, Equatable {
+        /// Blobs stored when the sweep listed them.
+        public var examined = 0
+        /// Blobs it removed.
+        public var deleted = 0
+
+        public init(examined: Int = 0, deleted: Int = 0) {
+            self.examined = examined
+            self.deleted = deleted
+        }
+    }
+
+    /// Runs one sweep.
+    public func sweep() async throws -> Sweep {
+        let now = clock.now
+        let cutoff = now.addingTimeInterval(-grace)
+        // References first, listing second: a blob committed after the listing is not deleted, and one
+        // committed before the listing but recorded after the reference query is younger than the cutoff.
+        let referenced = try await storage { try await references.referencedBlobs(now: now, jobRetention: jobRetention) }
+        let stored = try await storage { try await blobs.listBlobs() }
+        var result = Sweep()
+        for blob in stored {
+            result.examined += 1
+            guard !referenced.contains(blob.digest), blob.lastWritten < cutoff else { continue }
+            if try await storage({ try await blobs.delete(blob.digest, ifUnwrittenSince: cutoff) }) { result.deleted += 1 }
+        }
+        return result
+    }
+}

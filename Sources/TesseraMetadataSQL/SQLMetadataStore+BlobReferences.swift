@@ -1,0 +1,20 @@
+import Foundation
+import SQLKit
+import TesseraCore
+import TesseraStorage
+
+extension SQLMetadataStore: BlobReferences {
+    public func referencedBlobs(now: Date, jobRetention: TimeInterval) async throws -> Set<SHA256Value> {
+        let since = now.addingTimeInterval(-jobRetention).millis
+        return try await sessions.read { db in
+            let rows = try await db.raw("""
+                SELECT s.blob AS blob FROM glacier_archive_segments s JOIN glacier_archives a ON a.id = s.archive_id
+                  WHERE a.deleted_at IS NULL
+                  OR a.id IN (SELECT archive_id FROM glacier_jobs WHERE archive_id IS NOT NULL AND completes_at >= \(bind: since))
+                UNION SELECT p.blob AS blob FROM glacier_upload_parts p
+                UNION SELECT output_blob AS blob FROM glacier_jobs WHERE output_blob IS NOT NULL AND completes_at >= \(bind: since)
+                """).all()
+            return Set(try rows.map { try decodeDigest($0, "blob") })
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import TesseraCore
+import TesseraEngine
+import TesseraTestSupport
+
+/// Garbage collection: what no record names goes, what a record or a recent job names stays.
+struct GarbageCollectorTests {
+    static let mib = EngineFixture.mib
+
+    /// A collector on the fixture's clock whose cutoff lies in the future, so age never protects a blob.
+    static func sweepIgnoringAge(_ engine: EngineFixture) async throws -> GarbageCollector.Sweep {
+        try await GarbageCollector(blobs: engine.blobs, references: engine.metadata, clock: EngineClock { engine.clock.now },
+                                   grace: -1e9).sweep()
+    }
+
+    @Test func partsOfAnAbortedUploadAreCollectedAndArchivesStay() async throws {
+        try await withEngine { engine in
+            let archive = TestData.bytes(count: 3000, seed: 301)
+            let created = try await engine.uploadArchive(archive)
+            let uploadID = try await engine.initiateUpload()
+            try await engine.uploadPart(uploadID, first: 0, TestData.bytes(count: Self.mib, seed: 302))
+            try await engine.service.abortMultipartUpload(accountID: engine.account, vault: engine.vault, uploadID: uploadID)
+            #expect(await engine.blobs.blobCount == 2)
+            let sweep = try await Self.sweepIgnoringAge(engine)
+            #expect(sweep == GarbageCollector.Sweep(examined: 2, deleted: 1))
+            #expect(await engine.blobs.blobCount == 1)
+            let job = try await engine.retrieve(created.archiveID)
+            expectSameBytes(try await engine.output(job.id).bytes, archive, "the archive survives the sweep")
+        }
+    }
+
+    @Test func partsOfAnOpenUploadStay() async throws {
+        try await withEngine { engine in
+            let uploadID = try await engine.initiateUpload()
+            try await engine.uploadPart(uploadID, first: 0, TestData.bytes(count: Self.mib, seed: 303))
+            #expect(try await Self.sweepIgnoringAge(engine).deleted == 0)
+            #expect(try await engine.partFirstBytes(uploadID) == [0])
+        }
+    }
+
+    @Test func aDeletedArchiveStaysWhileARecentJobReadsItThenGoes() async throws {
+        try await withEngine { engine in
+            let archive = TestData.bytes(count: 5000, seed: 304)
+            let created = try await engine.uploadArchive(archive)
+            let job = try await engine.retrieve(created.archiveID)
+            try await engine.service.deleteArchive(accountID: engine.account, vault: engine.vault, archiveID: created.archiveID)
+            #expect(try await Self.sweepIgnoringAge(engine).deleted == 0)
+            expectSameBytes(try await engine.output(job.id).bytes, archive, "a job started before the delete still downloads")
+            engine.clock.advance(by: GlacierService.jobRetention + 60)
+            #expect(try await Self.sweepIgnoringAge(engine).deleted == 1)
+            await expectEngineError(.jobNotFound(id: job.id)) {
+                _ = try await engine.service.describeJob(accountID: engine.account, vault: engine.vault, jobID: job.id)
+            }
+        }
+    }
+
+    @Test func unreferencedBlobsYoungerThanTheGraceAreSpared() async throws {
+        try await withEngine { engine in
+            let uploadID = try await engine.initiateUpload()
+            try await engine.uploadPart(uploadID, first: 0, TestData.bytes(count: Self.mib, seed: 305))
+            try await engine.service.abortMultipartUpload(accountID: engine.account, vault: engine.vault, uploadID: uploadID)
+            let collector = GarbageCollector(blobs: engine.blobs, references: engine.metadata, clock: .system, grace: 3600)
+            #expect(try await collector.sweep() == GarbageCollector.Sweep(examined: 1, deleted: 0))
+            #expect(await engine.blobs.blobCount == 1)
+        }
+    }
+}
