@@ -1,0 +1,90 @@
+"""What an operator sees of a running server: Prometheus metrics, clean shutdown on SIGTERM/SIGINT,
+the generated key pair on a first start without credentials."""
+
+import os
+import re
+import signal
+import subprocess
+import time
+
+import boto3
+import pytest
+import requests
+
+from glacier_helpers import MiB, random_bytes, unique_name, upload_archive
+from tessera_server import TEST_ACCOUNTS, default_binary, make_client
+
+ONE = TEST_ACCOUNTS["one"]
+
+
+def metric(text: str, name: str, **labels) -> float:
+    """The value of one sample of the Prometheus text format, or 0 when absent."""
+    for line in text.splitlines():
+        if not line.startswith(name + "{") and not line.startswith(name + " "):
+            continue
+        if all(f'{key}="{value}"' in line for key, value in labels.items()):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def test_metrics_count_requests_by_route_and_status_and_bytes_in(tessera, glacier):
+    before = requests.get(f"{tessera.endpoint}/metrics", timeout=10).text
+    vault = unique_name("metrics")
+    glacier.create_vault(vaultName=vault)
+    data = random_bytes(MiB)
+    upload_archive(glacier, vault, data)
+    with pytest.raises(Exception):
+        glacier.describe_vault(vaultName=unique_name("absent"))
+    after = requests.get(f"{tessera.endpoint}/metrics", timeout=10)
+    assert after.status_code == 200
+    route = "/{account}/vaults/{vault}"
+    assert metric(after.text, "hb_requests", http_route=route, http_request_method="PUT", http_response_status_code="201") \
+        >= metric(before, "hb_requests", http_route=route, http_request_method="PUT", http_response_status_code="201") + 1
+    assert metric(after.text, "hb_requests", http_route=route, http_request_method="GET", http_response_status_code="404") >= 1
+    assert metric(after.text, "tessera_bytes_in_total") >= metric(before, "tessera_bytes_in_total") + MiB
+    assert "http_server_request_duration_bucket" in after.text
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_stops_the_server_cleanly_and_keeps_data(server_factory, sig):
+    server = server_factory(f"tessera-{sig.name.lower()}").start()
+    client = make_client(server.endpoint, ONE)
+    vault = unique_name("shutdown")
+    client.create_vault(vaultName=vault)
+    server.proc.send_signal(sig)
+    assert server.proc.wait(15) == 0, server.log_text()
+    server.stop()  # reaps the exited process
+    server.start()
+    client = make_client(server.endpoint, ONE)
+    assert client.describe_vault(vaultName=vault)["VaultName"] == vault
+
+
+def test_first_start_without_credentials_generates_and_prints_a_key_pair(tmp_path):
+    binary = str(default_binary())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TESSERA_")}
+    proc = subprocess.Popen([binary, "serve", "--port", "0", "--data-dir", str(tmp_path / "data")],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        lines, port = [], None
+        deadline = time.monotonic() + 60
+        while port is None and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
+            port = int(m.group(1)) if m else None
+        text = "".join(lines)
+        key = re.search(r"export AWS_ACCESS_KEY_ID=(\S+)", text)
+        secret = re.search(r"export AWS_SECRET_ACCESS_KEY=(\S+)", text)
+        assert port and key and secret, text
+        stored = (tmp_path / "data" / "credentials").read_text()
+        assert key.group(1) in stored and secret.group(1) in stored
+        client = boto3.client("glacier", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-west-2",
+                              aws_access_key_id=key.group(1), aws_secret_access_key=secret.group(1))
+        client.create_vault(vaultName="first")
+        arn = client.describe_vault(vaultName="first")["VaultARN"]
+        assert re.fullmatch(r"arn:aws:glacier:us-west-2:\d{12}:vaults/first", arn), arn
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(15)
