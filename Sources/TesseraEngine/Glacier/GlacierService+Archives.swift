@@ -22,16 +22,10 @@ extension GlacierService {
         guard contentLength > 0, contentLength <= GlacierRules.maxArchiveSize else {
             throw EngineError.invalidParameter("Invalid Content-Length: \(contentLength). An archive is 1 byte to 4 GB.")
         }
-        let received = try await ingest.receive(body, expectedLength: contentLength, payloadSHA256: payloadSHA256, treeHash: true)
-        guard let computed = received.treeHash, computed == expected else {
-            await ingest.discard(received)
-            throw GlacierRules.checksumMismatch(expected: expected, computed: received.treeHash ?? .empty)
-        }
-        try await ingest.commit(received)
-        let archive = ArchiveRecord(
-            id: RandomID.urlSafe(length: 138), accountID: accountID, vaultName: vault, description: description,
-            size: received.size, treeHash: computed, createdAt: clock.now,
-            segments: [ArchiveSegment(blob: received.digest, length: received.size)])
+        let (received, computed) = try await receiveTreeHashed(body, length: contentLength, payloadSHA256: payloadSHA256,
+                                                                expected: expected)
+        let archive = newArchive(accountID: accountID, vault: vault, description: description, size: received.size,
+                                 treeHash: computed, segments: [ArchiveSegment(blob: received.digest, length: received.size)])
         do {
             try await metadata.insertArchive(archive)
         } catch StorageError.notFound {
@@ -40,6 +34,26 @@ extension GlacierService {
             throw EngineError.storageFailure(error.description)
         }
         return ArchiveCreated(archiveID: archive.id, treeHash: computed)
+    }
+
+    /// The one ingest path of Glacier bytes: stream, hash, keep them only if their tree hash is `expected`.
+    func receiveTreeHashed<Body: AsyncSequence>(_ body: Body, length: Int64, payloadSHA256: SHA256Value?,
+                                                expected: SHA256Value) async throws -> (BlobIngest.Received, SHA256Value)
+    where Body.Element == ByteBuffer {
+        let received = try await ingest.receive(body, expectedLength: length, payloadSHA256: payloadSHA256, treeHash: true)
+        guard let computed = received.treeHash, computed == expected else {
+            await ingest.discard(received)
+            throw GlacierRules.checksumMismatch(expected: expected, computed: received.treeHash ?? .empty)
+        }
+        try await ingest.commit(received)
+        return (received, computed)
+    }
+
+    /// A new archive record with a fresh 138-character id (the length Glacier's ids have).
+    func newArchive(accountID: String, vault: String, description: String, size: Int64, treeHash: SHA256Value,
+                    segments: [ArchiveSegment]) -> ArchiveRecord {
+        ArchiveRecord(id: RandomID.urlSafe(length: 138), accountID: accountID, vaultName: vault, description: description,
+                      size: size, treeHash: treeHash, createdAt: clock.now, segments: segments)
     }
 
     /// DeleteArchive: idempotent for an archive that existed; an id that never named an archive is not found.

@@ -45,12 +45,8 @@ extension GlacierService {
             throw EngineError.invalidParameter("Content-Range: \(contentRange) is incompatible with Content-Length: \(contentLength)")
         }
         let expected = try GlacierRules.treeHash(treeHash)
-        let received = try await ingest.receive(body, expectedLength: range.count, payloadSHA256: payloadSHA256, treeHash: true)
-        guard let computed = received.treeHash, computed == expected else {
-            await ingest.discard(received)
-            throw GlacierRules.checksumMismatch(expected: expected, computed: received.treeHash ?? .empty)
-        }
-        try await ingest.commit(received)
+        let (received, computed) = try await receiveTreeHashed(body, length: range.count, payloadSHA256: payloadSHA256,
+                                                                expected: expected)
         do {
             try await metadata.putPart(PartRecord(uploadID: uploadID, range: range, treeHash: computed, blob: received.digest))
         } catch StorageError.conflict, StorageError.notFound {
@@ -101,10 +97,8 @@ extension GlacierService {
         }
         let computed = TreeHash.root(of: parts.map(\.treeHash))
         guard computed == expected else { throw EngineError.invalidParameter("Invalid x-amz-sha256-tree-hash: \(expected.hex)") }
-        let archive = ArchiveRecord(
-            id: RandomID.urlSafe(length: 138), accountID: accountID, vaultName: vault, description: upload.description,
-            size: size, treeHash: computed, createdAt: clock.now,
-            segments: parts.map { ArchiveSegment(blob: $0.blob, length: $0.range.count) })
+        let archive = newArchive(accountID: accountID, vault: vault, description: upload.description, size: size,
+                                 treeHash: computed, segments: parts.map { ArchiveSegment(blob: $0.blob, length: $0.range.count) })
         do {
             try await metadata.completeUpload(id: uploadID, into: archive)
         } catch StorageError.conflict {
