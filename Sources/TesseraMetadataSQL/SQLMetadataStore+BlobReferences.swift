@@ -12,6 +12,7 @@ extension SQLMetadataStore: BlobReferences {
                   WHERE a.deleted_at IS NULL
                   OR a.id IN (SELECT archive_id FROM glacier_jobs WHERE archive_id IS NOT NULL AND completes_at >= \(bind: since))
                 UNION SELECT p.blob AS blob FROM glacier_upload_parts p
+                UNION SELECT b.blob AS blob FROM ebs_blocks b
                 UNION SELECT output_blob AS blob FROM glacier_jobs WHERE output_blob IS NOT NULL AND completes_at >= \(bind: since)
                 """).all()
             return Set(try rows.map { try decodeDigest($0, "blob") })

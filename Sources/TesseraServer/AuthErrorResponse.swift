@@ -1,15 +1,28 @@
 import Hummingbird
 import NIOCore
+import TesseraEBSAPI
 import TesseraSigV4
 import TesseraWire
 
-/// Renders a refused signature in the error format of the protocol the request was for.
-/// Only Glacier is served so far; its format is the default.
+/// Renders a refused signature in the error format of the protocol the request was for: EBS for
+/// `/snapshots…`, Glacier for everything else.
 enum AuthErrorResponse {
     static func render(_ error: SigV4Error, for request: Request) -> Response {
+        if request.uri.path.hasPrefix("/snapshots") { return EBSResponse.error(ebsError(error)) }
         let wire = glacierError(error)
         return Response(status: .init(code: wire.status), headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: wire.body)))
+    }
+
+    /// EBS's answers: rest-json services answer authentication failures with 403 (aws-semantics.md §4.4).
+    static func ebsError(_ error: SigV4Error) -> EBSWireError {
+        switch error {
+        case .missingAuthenticationToken: EBSWireError(.missingAuthenticationToken, error.message, origin: .authentication)
+        case .incompleteSignature, .unsupportedAlgorithm: EBSWireError(.incompleteSignature, error.message, origin: .authentication)
+        case .unrecognizedClient: EBSWireError(.unrecognizedClient, error.message, origin: .authentication)
+        case .signatureDoesNotMatch, .expired, .notYetCurrent, .presignedExpired:
+            EBSWireError(.invalidSignature, error.message, origin: .authentication)
+        }
     }
 
     /// Glacier's answers (aws-semantics.md §4.4).

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TesseraBlobStoreFileSystem
+import TesseraCore
 import TesseraMetadataSQL
 import TesseraStorage
 
@@ -8,6 +9,8 @@ import TesseraStorage
 public struct ServerStores: Sendable {
     public let metadata: SQLMetadataStore
     public let blobs: FileSystemBlobStore
+    /// The key that signs EBS block tokens (`block-token.key`, made on first start).
+    public let blockTokenKey: [UInt8]
 
     /// Opens the stores, creating the directory on first use.
     public static func open(dataDirectory: String, logger: Logger) async throws -> ServerStores {
@@ -18,6 +21,25 @@ public struct ServerStores: Sendable {
         }
         let metadata = try await SQLMetadataStore.sqlite(path: dataDirectory + "/metadata.sqlite", logger: logger)
         let blobs = try await FileSystemBlobStore(root: dataDirectory + "/blobs")
-        return ServerStores(metadata: metadata, blobs: blobs)
+        let key = try loadOrMakeKey(at: dataDirectory + "/block-token.key")
+        return ServerStores(metadata: metadata, blobs: blobs, blockTokenKey: key)
+    }
+
+    /// Reads a 32-byte hex key, making and keeping a random one on first use.
+    static func loadOrMakeKey(at path: String) throws -> [UInt8] {
+        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            guard let key = Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), key.count >= 32 else {
+                throw ConfigurationError("\(path) does not hold a hex key of at least 32 bytes")
+            }
+            return key
+        }
+        let hex = RandomID.hex(byteCount: 32)
+        do {
+            try (hex + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            _ = chmod(path, 0o600)
+        } catch {
+            throw ConfigurationError("cannot write \(path): \(error)")
+        }
+        return Hex.decode(hex) ?? []
     }
 }

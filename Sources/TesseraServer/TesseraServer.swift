@@ -5,6 +5,7 @@ import Metrics
 import NIOCore
 import Prometheus
 import TesseraBlobStoreFileSystem
+import TesseraEBSAPI
 import TesseraEngine
 import TesseraFrontDoor
 import TesseraGlacierAPI
@@ -57,6 +58,8 @@ public enum TesseraServer {
         }
         let glacier = GlacierService(metadata: stores.metadata, blobs: stores.blobs, jobDelay: configuration.glacierJobDelay)
         GlacierAPI(service: glacier).register(on: router)
+        let snapshots = SnapshotService(metadata: stores.metadata, blobs: stores.blobs, tokens: BlockTokens(key: stores.blockTokenKey))
+        EBSAPI(service: snapshots).register(on: router)
         return router
     }
 }

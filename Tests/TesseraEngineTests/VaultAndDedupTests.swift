@@ -67,6 +67,19 @@ struct VaultAndDedupTests {
         }
     }
 
+    @Test func anAccountHoldsAtMostMaxVaultsAndRepeatsStillSucceed() async throws {
+        try await withEngine { engine in
+            var service = engine.service
+            service.maxVaults = 3
+            for name in ["second", "third"] { try await service.createVault(accountID: engine.account, name: name) }
+            await expectEngineError("limitExceeded", matches: { if case .limitExceeded = $0 { true } else { false } }) {
+                try await service.createVault(accountID: engine.account, name: "fourth")
+            }
+            try await service.createVault(accountID: engine.account, name: "third")
+            try await service.createVault(accountID: "999999999999", name: "fourth")
+        }
+    }
+
     @Test func vaultNamesOutsideTheAllowedCharactersAreRefused() async throws {
         try await withEngine { engine in
             for name in ["", "has space", "slash/y", String(repeating: "a", count: 256)] {

@@ -12,6 +12,8 @@ public struct GlacierService: Sendable {
     let clock: EngineClock
     /// How long a job stays InProgress before it succeeds.
     let jobDelay: TimeInterval
+    /// How many vaults an account may hold (Glacier's quota is 1,000).
+    public var maxVaults = 1000
 
     public init(metadata: any GlacierMetadataStore, blobs: any BlobStore, clock: EngineClock = .system,
                 jobDelay: TimeInterval = 0) {

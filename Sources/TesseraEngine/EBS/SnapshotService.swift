@@ -1,0 +1,69 @@
+import Foundation
+import TesseraCore
+import TesseraStorage
+
+/// The EBS direct APIs' rules over the shared stores: snapshots written as verified 512 KiB blocks, each
+/// block a content-addressed blob (so identical blocks, zero blocks above all, are stored once), children
+/// reading their parents' blocks where they wrote none.
+public struct SnapshotService: Sendable {
+    public static let blockSize: Int64 = 524_288
+    /// Blocks per GiB of volume.
+    public static let blocksPerGiB: Int64 = 2048
+
+    let metadata: any SnapshotMetadata
+    let blobs: any BlobStore
+    let ingest: BlobIngest
+    let tokens: BlockTokens
+    let clock: EngineClock
+
+    public init(metadata: any SnapshotMetadata, blobs: any BlobStore, tokens: BlockTokens, clock: EngineClock = .system) {
+        self.metadata = metadata
+        self.blobs = blobs
+        self.ingest = BlobIngest(blobs: blobs)
+        self.tokens = tokens
+        self.clock = clock
+    }
+
+    /// The caller's snapshot in the caller's region, its timeout applied; another account's or region's is not found.
+    func requireSnapshot(_ id: String, accountID: String, region: String) async throws -> SnapshotRecord {
+        guard var snapshot = try await snapshotStorage({ try await metadata.snapshot(id: id) }),
+              snapshot.accountID == accountID, snapshot.region == region else {
+            throw SnapshotError.snapshotNotFound("The snapshot '\(id)' does not exist.")
+        }
+        if snapshot.status == .pending,
+           clock.now > snapshot.startTime.addingTimeInterval(TimeInterval(snapshot.timeoutMinutes * 60)) {
+            snapshot = try await snapshotStorage {
+                try await metadata.finishSnapshot(id: id, status: .error, message: "Snapshot timed out before it was completed")
+            } ?? snapshot
+        }
+        return snapshot
+    }
+
+    /// A completed snapshot; pending and errored ones are not found, as in EBS.
+    func requireCompleted(_ id: String, accountID: String, region: String) async throws -> SnapshotRecord {
+        let snapshot = try await requireSnapshot(id, accountID: accountID, region: region)
+        guard snapshot.status == .completed else { throw SnapshotError.snapshotNotFound("The snapshot '\(id)' does not exist.") }
+        return snapshot
+    }
+
+    /// The snapshot and its ancestors, nearest first.
+    func chain(of snapshot: SnapshotRecord) async throws -> [SnapshotRecord] {
+        var chain = [snapshot]
+        while let parentID = chain.last?.parentID {
+            guard let parent = try await snapshotStorage({ try await metadata.snapshot(id: parentID) }) else { break }
+            chain.append(parent)
+        }
+        return chain
+    }
+}
+
+/// Runs a storage call, translating ``StorageError`` into ``SnapshotError/storageFailure(_:)``.
+func snapshotStorage<T>(isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as StorageError {
+        throw SnapshotError.storageFailure(error.description)
+    } catch let error as EngineError {
+        throw SnapshotError.storageFailure(String(describing: error))
+    }
+}
