@@ -61,11 +61,30 @@ extension SQLMetadataStore: SnapshotMetadata {
         }
     }
 
+    public func listSnapshots(accountID: String, region: String) async throws -> [SnapshotRecord] {
+        try await sessions.read { db in
+            try await db.raw("""
+                SELECT * FROM ebs_snapshots WHERE account_id = \(bind: accountID) AND region = \(bind: region)
+                AND deleted_at IS NULL ORDER BY start_time, id
+                """).all().map(Self.snapshotRecord)
+        }
+    }
+
+    public func deleteSnapshot(id: String, at time: Date) async throws -> Bool {
+        try await sessions.transaction { db in
+            guard try await db.raw("SELECT id FROM ebs_snapshots WHERE id = \(bind: id) AND deleted_at IS NULL").first() != nil else {
+                return false
+            }
+            try await db.raw("UPDATE ebs_snapshots SET deleted_at = \(bind: time.millis) WHERE id = \(bind: id)").run()
+            return true
+        }
+    }
+
     public func finishSnapshot(id: String, status: SnapshotRecord.Status, message: String?) async throws -> SnapshotRecord? {
         try await sessions.transaction { db in
             try await db.raw("""
                 UPDATE ebs_snapshots SET status = \(bind: status.rawValue), status_message = \(bind: message)
-                WHERE id = \(bind: id) AND status = 'pending'
+                WHERE id = \(bind: id) AND status = 'pending' AND deleted_at IS NULL
                 """).run()
             return try await db.raw("SELECT * FROM ebs_snapshots WHERE id = \(bind: id)").first().map(Self.snapshotRecord)
         }
@@ -90,6 +109,7 @@ extension SQLMetadataStore: SnapshotMetadata {
             timeoutMinutes: try row.decode(column: "timeout_minutes", as: Int64.self),
             startTime: Date(millis: try row.decode(column: "start_time", as: Int64.self)),
             status: status,
-            statusMessage: try row.decode(column: "status_message", as: String?.self))
+            statusMessage: try row.decode(column: "status_message", as: String?.self),
+            deletedAt: try row.decode(column: "deleted_at", as: Int64?.self).map(Date.init(millis:)))
     }
 }

@@ -55,9 +55,11 @@ enum SchemaMigrations {
             CREATE TABLE ebs_snapshots (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, region TEXT NOT NULL,
               volume_size BIGINT NOT NULL, parent_id TEXT, lineage_root TEXT NOT NULL, description TEXT, tags TEXT,
               client_token TEXT, request_fingerprint TEXT NOT NULL, encrypted BIGINT NOT NULL, kms_key_arn TEXT,
-              timeout_minutes BIGINT NOT NULL, start_time BIGINT NOT NULL, status TEXT NOT NULL, status_message TEXT)
+              timeout_minutes BIGINT NOT NULL, start_time BIGINT NOT NULL, status TEXT NOT NULL, status_message TEXT,
+              deleted_at BIGINT)
             """,
             "CREATE UNIQUE INDEX ebs_snapshots_by_token ON ebs_snapshots (account_id, client_token)",
+            "CREATE INDEX ebs_snapshots_by_account ON ebs_snapshots (account_id, region, start_time)",
             """
             CREATE TABLE ebs_blocks (snapshot_id TEXT NOT NULL, block_index BIGINT NOT NULL, blob TEXT NOT NULL,
               PRIMARY KEY (snapshot_id, block_index))

@@ -1,5 +1,7 @@
 import Hummingbird
+import HTTPTypes
 import NIOCore
+import TesseraCore
 import TesseraEBSAPI
 import TesseraSigV4
 import TesseraWire
@@ -9,9 +11,21 @@ import TesseraWire
 enum AuthErrorResponse {
     static func render(_ error: SigV4Error, for request: Request) -> Response {
         if request.uri.path.hasPrefix("/snapshots") { return EBSResponse.error(ebsError(error)) }
+        if request.uri.path == "/" { return ec2Error(error) }
         let wire = glacierError(error)
         return Response(status: .init(code: wire.status), headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: wire.body)))
+    }
+
+    /// EC2's answers: 401 AuthFailure for credentials it cannot validate, 400 for a malformed request.
+    static func ec2Error(_ error: SigV4Error) -> Response {
+        let (code, status): (String, HTTPResponse.Status) = switch error {
+        case .missingAuthenticationToken: ("MissingAuthenticationToken", .unauthorized)
+        case .incompleteSignature, .unsupportedAlgorithm: ("IncompleteSignature", .badRequest)
+        case .unrecognizedClient, .signatureDoesNotMatch, .expired, .notYetCurrent, .presignedExpired: ("AuthFailure", .unauthorized)
+        }
+        let text = EC2XML.error(code: code, message: error.message, requestID: RandomID.urlSafe(length: 20))
+        return Response(status: status, headers: [.contentType: "text/xml;charset=UTF-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     /// EBS's answers: rest-json services answer authentication failures with 403 (aws-semantics.md §4.4).

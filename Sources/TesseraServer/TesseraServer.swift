@@ -60,6 +60,9 @@ public enum TesseraServer {
         GlacierAPI(service: glacier).register(on: router)
         let snapshots = SnapshotService(metadata: stores.metadata, blobs: stores.blobs, tokens: BlockTokens(key: stores.blockTokenKey))
         EBSAPI(service: snapshots).register(on: router)
+        // `POST /` carries the EC2 Query protocol (and, with X-Amz-Target, the JSON protocols still to come).
+        let ec2 = EC2SnapshotAPI(service: snapshots)
+        router.post("/") { request, context in await ec2.respond(to: request, context: context) }
         return router
     }
 }

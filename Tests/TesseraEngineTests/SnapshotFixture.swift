@@ -14,6 +14,7 @@ struct SnapshotFixture {
 
     let service: SnapshotService
     let blobs: InMemoryBlobStore
+    let metadata: SQLMetadataStore
     let clock: ManualClock
 
     func start(volumeSize: Int64 = 1, parent: String? = nil, token: String? = nil) async throws -> String {
@@ -59,7 +60,7 @@ func withSnapshots(_ body: (SnapshotFixture) async throws -> Void) async throws 
         let service = SnapshotService(metadata: metadata, blobs: blobs, tokens: BlockTokens(key: Array(repeating: 7, count: 32)),
                                       clock: EngineClock { clock.now })
         do {
-            try await body(SnapshotFixture(service: service, blobs: blobs, clock: clock))
+            try await body(SnapshotFixture(service: service, blobs: blobs, metadata: metadata, clock: clock))
         } catch {
             try? await metadata.close()
             throw error

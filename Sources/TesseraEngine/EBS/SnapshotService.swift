@@ -27,7 +27,7 @@ public struct SnapshotService: Sendable {
     /// The caller's snapshot in the caller's region, its timeout applied; another account's or region's is not found.
     func requireSnapshot(_ id: String, accountID: String, region: String) async throws -> SnapshotRecord {
         guard var snapshot = try await snapshotStorage({ try await metadata.snapshot(id: id) }),
-              snapshot.accountID == accountID, snapshot.region == region else {
+              snapshot.accountID == accountID, snapshot.region == region, snapshot.deletedAt == nil else {
             throw SnapshotError.snapshotNotFound("The snapshot '\(id)' does not exist.")
         }
         if snapshot.status == .pending,

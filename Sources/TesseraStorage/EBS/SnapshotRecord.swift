@@ -31,10 +31,14 @@ public struct SnapshotRecord: Sendable, Equatable {
     public var startTime: Date
     public var status: Status
     public var statusMessage: String?
+    /// Set by EC2 DeleteSnapshot: the snapshot is gone for every API, but its blocks stay while a
+    /// descendant still reads them.
+    public var deletedAt: Date?
 
     public init(id: String, accountID: String, region: String, volumeSize: Int64, parentID: String?, lineageRoot: String,
                 description: String?, tagsJSON: String?, clientToken: String?, requestFingerprint: String, encrypted: Bool,
-                kmsKeyARN: String?, timeoutMinutes: Int64, startTime: Date, status: Status = .pending, statusMessage: String? = nil) {
+                kmsKeyARN: String?, timeoutMinutes: Int64, startTime: Date, status: Status = .pending, statusMessage: String? = nil,
+                deletedAt: Date? = nil) {
         self.id = id
         self.accountID = accountID
         self.region = region
@@ -51,6 +55,7 @@ public struct SnapshotRecord: Sendable, Equatable {
         self.startTime = startTime
         self.status = status
         self.statusMessage = statusMessage
+        self.deletedAt = deletedAt
     }
 }
 
@@ -77,6 +82,10 @@ public protocol SnapshotMetadata: Sendable {
     func putSnapshotBlock(snapshotID: String, block: SnapshotBlock) async throws
     /// Blocks the snapshot itself wrote, ascending, from `fromIndex`, at most `limit`.
     func ownBlocks(snapshotID: String, fromIndex: Int64, limit: Int) async throws -> [SnapshotBlock]
+    /// Snapshots of an account in a region that are not deleted, oldest first.
+    func listSnapshots(accountID: String, region: String) async throws -> [SnapshotRecord]
+    /// Marks a snapshot deleted; returns false if it already was.
+    func deleteSnapshot(id: String, at time: Date) async throws -> Bool
     /// Sets the status of a pending snapshot; a snapshot no longer pending is left as it is.
     /// - Returns: the snapshot as stored afterwards.
     func finishSnapshot(id: String, status: SnapshotRecord.Status, message: String?) async throws -> SnapshotRecord?
