@@ -8,43 +8,14 @@ speed and SHA-256 per core measured in the same run, and beside moto_server doin
 Prints a Markdown table (paste it into bench/README.md). Every server listens on 127.0.0.1 only and
 is stopped before the script ends. Scratch files go to bench/out/ (git-ignored) and are removed.
 """
-import argparse, concurrent.futures, hashlib, os, re, shutil, signal, subprocess, sys, time
+import argparse, concurrent.futures, hashlib, os, shutil, subprocess, sys, time
 
-import boto3, botocore.auth, botocore.awsrequest, botocore.credentials, botocore.utils
+import boto3
 from botocore.config import Config
 
+from benchlib import KEY, MIB, SECRET, make_file, run_dd, sha256_per_core, signed_headers, start_moto, start_tessera
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MIB = 1 << 20
-KEY, SECRET, ACCOUNT = "AKIDBENCH", "SECRETBENCH", "123456789012"
-
-
-def run_dd(out):
-    """The disk's durable sequential write speed: dd of 1 GiB with fdatasync."""
-    path = os.path.join(out, "dd.tmp")
-    start = time.monotonic()
-    subprocess.run(["dd", "if=/dev/zero", f"of={path}", "bs=8M", "count=128", "conv=fdatasync"],
-                   check=True, capture_output=True)
-    seconds = time.monotonic() - start
-    os.remove(path)
-    return 1024 * MIB / seconds / 1e6
-
-
-def sha256_per_core():
-    data = os.urandom(256 * MIB)
-    start = time.monotonic()
-    for _ in range(4):
-        hashlib.sha256(data).digest()
-    return 4 * 256 * MIB / (time.monotonic() - start) / 1e6
-
-
-def make_file(path, size):
-    with open(path, "wb") as f:
-        chunk = os.urandom(16 * MIB)
-        written = 0
-        while written < size:
-            n = min(len(chunk), size - written)
-            f.write(chunk[:n])
-            written += n
 
 
 def hashes_of(path, offset, length):
@@ -82,53 +53,6 @@ def tree_of(nodes_hex):
     return nodes[0].hex()
 
 
-class Server:
-    """A `tessera serve` (or moto_server) on a free loopback port, with its peak RSS read from /proc."""
-
-    def __init__(self, argv, ready_pattern, env=None):
-        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-        deadline = time.monotonic() + 60
-        for line in self.proc.stdout:
-            m = re.search(ready_pattern, line)
-            if m:
-                self.port = int(m.group(1))
-                break
-            if time.monotonic() > deadline:
-                break
-        else:
-            raise RuntimeError(f"{argv[0]} did not start")
-        # Drain output so the server never blocks on a full pipe.
-        self.drain = concurrent.futures.ThreadPoolExecutor(1)
-        self.drain.submit(lambda: [None for _ in self.proc.stdout])
-
-    @property
-    def peak_rss_mib(self):
-        with open(f"/proc/{self.proc.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-        return float("nan")
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.drain.shutdown(wait=False)
-
-
-def start_tessera(binary, out, tag):
-    data = os.path.join(out, f"data-{tag}")
-    shutil.rmtree(data, ignore_errors=True)
-    creds = os.path.join(out, "creds")
-    with open(creds, "w") as f:
-        f.write(f"{KEY} {SECRET} {ACCOUNT}\n")
-    return Server([binary, "serve", "--port", "0", "--data-dir", data, "--credentials", creds, "--log-level", "warning"],
-                  r"listening on http://127\.0\.0\.1:(\d+)")
-
-
 def client(port):
     return boto3.client("glacier", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
                         aws_access_key_id=KEY, aws_secret_access_key=SECRET,
@@ -158,12 +82,6 @@ def boto3_multipart(port, path, size, part_size, threads):
     return seconds
 
 
-def signed_headers(port, method, path, headers):
-    request = botocore.awsrequest.AWSRequest(method=method, url=f"http://127.0.0.1:{port}{path}", headers=headers)
-    botocore.auth.SigV4Auth(botocore.credentials.Credentials(KEY, SECRET), "glacier", "us-east-1").add_auth(request)
-    return dict(request.headers.items())
-
-
 def curl_parts(port, path, size, part_size, parallel):
     """Initiate, then PUT every part with curl (streaming from the file), `parallel` at a time; complete."""
     glacier = client(port)
@@ -178,7 +96,7 @@ def curl_parts(port, path, size, part_size, parallel):
             copy_range(path, offset, length, part_path)
         linear, tree = hashes_of(path, offset, length)
         trees.append(tree)
-        headers = signed_headers(port, "PUT", f"/-/vaults/bench/multipart-uploads/{upload}", {
+        headers = signed_headers(port, "glacier", "PUT", f"/-/vaults/bench/multipart-uploads/{upload}", {
             "x-amz-glacier-version": "2012-06-01", "x-amz-content-sha256": linear,
             "x-amz-sha256-tree-hash": tree, "Content-Range": f"bytes {offset}-{offset + length - 1}/*"})
         argv = ["curl", "-sS", "-f", "-o", "/dev/null", "-X", "PUT", "-T", part_path, "-H", "Expect:",
@@ -249,7 +167,7 @@ def main():
                               lambda port: boto3_multipart(port, data, size, part // 4, 4), "client hashes in Python")
     tessera_single = scenario(f"boto3: upload_archive of {args.size_mib} MiB", lambda port: upload_archive(port, data))
     if not args.skip_moto:
-        moto = Server(["moto_server", "-p", "0"], r"Running on http://127\.0\.0\.1:(\d+)")
+        moto = start_moto()
         try:
             moto_seconds = upload_archive(moto.port, data)
             moto_rss = moto.peak_rss_mib

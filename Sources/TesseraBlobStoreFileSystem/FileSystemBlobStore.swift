@@ -42,14 +42,22 @@ public struct FileSystemBlobStore: BlobStore {
         let destination = layout.path(for: digest)
         let lock = commitOrDeleteLock
         try await threadPool.runIfActive {
-            try lock.withLock {
+            // Only the existence check with its touch, or the rename, runs under the lock a sweep's delete
+            // takes; the directory fsync after a rename does not need it (a new file is younger than any
+            // sweep's cutoff), so commits of different blobs do not queue behind each other's fsync.
+            let renamed = try lock.withLock {
                 if POSIXFile.exists(destination) {
                     try POSIXFile.touch(destination)
-                    try POSIXFile.remove(source)
-                    return
+                    return false
                 }
                 try POSIXFile.makeDirectories(directory)
-                try POSIXFile.renameDurably(source, to: destination, directory: directory)
+                try POSIXFile.move(source, to: destination)
+                return true
+            }
+            if renamed {
+                try POSIXFile.syncDirectory(directory)
+            } else {
+                try POSIXFile.remove(source)
             }
         }
     }

@@ -112,10 +112,9 @@ enum POSIXFile {
         return Int64(info.st_size)
     }
 
-    /// Renames, then fsyncs the destination's directory so the new name survives a crash.
-    static func renameDurably(_ from: String, to destination: String, directory: String) throws {
+    /// Renames; fsync the destination's directory afterwards for the new name to survive a crash.
+    static func move(_ from: String, to destination: String) throws {
         guard rename(from, destination) == 0 else { throw failure("rename", destination) }
-        try syncDirectory(directory)
     }
 
     static func syncDirectory(_ path: String) throws {

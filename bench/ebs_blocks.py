@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""EBS direct API benchmark: PutSnapshotBlock and GetSnapshotBlock throughput from a concurrent boto3
+client (16 threads) against Tessera and against moto_server in the same run, a native concurrent client
+(curl --parallel, 16 at once) to tell the server's limit from boto3's, and the space an 8 GiB volume that
+is 90 % zero blocks takes on disk.
+
+    swift build -c release --product tessera
+    python3 bench/ebs_blocks.py [--blocks 2048] [--skip-moto] [--skip-sparse]
+
+Prints a Markdown table for bench/README.md. Servers listen on 127.0.0.1 only and are stopped at the end.
+"""
+import argparse, base64, concurrent.futures, hashlib, os, shutil, subprocess, sys, time
+
+import boto3
+from botocore.config import Config
+
+from benchlib import KEY, MIB, SECRET, run_dd, signed_headers, start_moto, start_tessera
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BLOCK = 524288
+THREADS = 16
+
+
+def ebs_client(port):
+    return boto3.client("ebs", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+                        aws_access_key_id=KEY, aws_secret_access_key=SECRET,
+                        config=Config(retries={"total_max_attempts": 1}, max_pool_connections=THREADS * 2))
+
+
+def checksum(data):
+    return base64.b64encode(hashlib.sha256(data).digest()).decode()
+
+
+def boto3_put(port, blocks):
+    """16 threads of boto3 PutSnapshotBlock; returns (seconds, snapshot id)."""
+    ebs = ebs_client(port)
+    volume = max(1, (len(blocks) + 2047) // 2048)
+    snap = ebs.start_snapshot(VolumeSize=volume)["SnapshotId"]
+    sums = [checksum(b) for b in blocks]
+
+    def put(index):
+        ebs.put_snapshot_block(SnapshotId=snap, BlockIndex=index, BlockData=blocks[index], DataLength=BLOCK,
+                               Checksum=sums[index], ChecksumAlgorithm="SHA256")
+
+    start = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(put, range(len(blocks))))
+    seconds = time.monotonic() - start
+    ebs.complete_snapshot(SnapshotId=snap, ChangedBlocksCount=len(blocks))
+    return seconds, snap
+
+
+def boto3_get(port, snap, count):
+    """16 threads of boto3 GetSnapshotBlock over every block; returns seconds."""
+    ebs = ebs_client(port)
+    tokens, kwargs = {}, {"SnapshotId": snap, "MaxResults": 10000}
+    while True:
+        page = ebs.list_snapshot_blocks(**kwargs)
+        tokens.update({b["BlockIndex"]: b["BlockToken"] for b in page["Blocks"]})
+        if not page.get("NextToken"):
+            break
+        kwargs["NextToken"] = page["NextToken"]
+    assert len(tokens) == count, (len(tokens), count)
+
+    def get(item):
+        index, token = item
+        data = ebs.get_snapshot_block(SnapshotId=snap, BlockIndex=index, BlockToken=token)["BlockData"].read()
+        assert len(data) == BLOCK
+
+    start = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(get, tokens.items()))
+    return time.monotonic() - start
+
+
+def curl_put(port, out, count, distinct=64):
+    """curl --parallel (16 at once) PUTting `count` blocks cut from `distinct` block files; returns seconds."""
+    ebs = ebs_client(port)
+    snap = ebs.start_snapshot(VolumeSize=max(1, (count + 2047) // 2048))["SnapshotId"]
+    files = []
+    for i in range(distinct):
+        path = os.path.join(out, f"block-{i}")
+        data = os.urandom(BLOCK)
+        with open(path, "wb") as f:
+            f.write(data)
+        files.append((path, checksum(data)))
+    config = os.path.join(out, "curl.cfg")
+    with open(config, "w") as cfg:
+        for index in range(count):
+            path, sum_ = files[index % distinct]
+            url = f"/snapshots/{snap}/blocks/{index}"
+            headers = signed_headers(port, "ebs", "PUT", url, {
+                "x-amz-Data-Length": str(BLOCK), "x-amz-Checksum": sum_, "x-amz-Checksum-Algorithm": "SHA256",
+                "X-Amz-Content-SHA256": "UNSIGNED-PAYLOAD"})
+            cfg.write(f'url = "http://127.0.0.1:{port}{url}"\nupload-file = "{path}"\noutput = "/dev/null"\n')
+            cfg.write('header = "Expect:"\n')
+            for name, value in headers.items():
+                cfg.write(f'header = "{name}: {value}"\n')
+            if index + 1 < count:
+                cfg.write("next\n")
+    start = time.monotonic()
+    subprocess.run(["curl", "-sS", "--no-progress-meter", "--fail-with-body", "--parallel", "--parallel-max", str(THREADS), "-K", config], check=True)
+    seconds = time.monotonic() - start
+    assert ebs.complete_snapshot(SnapshotId=snap, ChangedBlocksCount=count)["Status"] == "completed", "every block curl sent was stored"
+    return seconds
+
+
+def sparse_volume(port, data_dir, gib=8, random_share=0.10):
+    """An `gib` GiB volume, `random_share` random blocks and the rest all-zero; returns bytes of blobs on disk."""
+    ebs = ebs_client(port)
+    total = gib * 2048
+    snap = ebs.start_snapshot(VolumeSize=gib)["SnapshotId"]
+    zero = bytes(BLOCK)
+    zero_sum = checksum(zero)
+    every = round(1 / random_share)
+
+    def put(index):
+        data = os.urandom(BLOCK) if index % every == 0 else zero
+        ebs.put_snapshot_block(SnapshotId=snap, BlockIndex=index, BlockData=data, DataLength=BLOCK,
+                               Checksum=checksum(data) if data is not zero else zero_sum, ChecksumAlgorithm="SHA256")
+
+    with concurrent.futures.ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(put, range(total)))
+    assert ebs.complete_snapshot(SnapshotId=snap, ChangedBlocksCount=total)["Status"] == "completed"
+    blobs = os.path.join(data_dir, "blobs", "sha256")
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, names in os.walk(blobs) for f in names), total
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", default=os.path.join(ROOT, ".build/release/tessera"))
+    parser.add_argument("--out", default=os.path.join(ROOT, "bench/out"))
+    parser.add_argument("--blocks", type=int, default=2048, help="blocks per throughput run (2048 = 1 GiB)")
+    parser.add_argument("--skip-moto", action="store_true")
+    parser.add_argument("--skip-sparse", action="store_true")
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    blocks = [os.urandom(BLOCK) for _ in range(args.blocks)]
+    rows = [("disk: dd 1 GiB, conv=fdatasync", f"{run_dd(args.out):.0f} MB/s", "", "")]
+
+    def rate(seconds, count):
+        return f"{count / seconds:.0f} blocks/s = {count * BLOCK / seconds / MIB:.0f} MiB/s"
+
+    server = start_tessera(args.bin, args.out, "ebs")
+    try:
+        put_s, snap = boto3_put(server.port, blocks)
+        get_s = boto3_get(server.port, snap, len(blocks))
+        curl_s = curl_put(server.port, args.out, args.blocks)
+        rss = f"{server.peak_rss_mib:.0f} MiB"
+    finally:
+        server.stop()
+    rows.append((f"Tessera PutSnapshotBlock, boto3 × {THREADS} threads", rate(put_s, len(blocks)), rss, ""))
+    rows.append((f"Tessera GetSnapshotBlock, boto3 × {THREADS} threads", rate(get_s, len(blocks)), rss, ""))
+    rows.append((f"Tessera PutSnapshotBlock, curl --parallel {THREADS}", rate(curl_s, args.blocks), rss, "native client"))
+    if not args.skip_moto:
+        moto = start_moto()
+        try:
+            moto_put, moto_snap = boto3_put(moto.port, blocks)
+            moto_get = boto3_get(moto.port, moto_snap, len(blocks))
+            moto_rss = f"{moto.peak_rss_mib:.0f} MiB"
+        finally:
+            moto.stop()
+        rows.append((f"moto PutSnapshotBlock, boto3 × {THREADS} threads", rate(moto_put, len(blocks)), moto_rss,
+                     f"Tessera is {moto_put / put_s:.1f}× moto (boto3 client)"))
+        rows.append((f"moto GetSnapshotBlock, boto3 × {THREADS} threads", rate(moto_get, len(blocks)), moto_rss,
+                     f"Tessera is {moto_get / get_s:.1f}× moto"))
+    if not args.skip_sparse:
+        server = start_tessera(args.bin, args.out, "sparse")
+        try:
+            stored, total = sparse_volume(server.port, server_data_dir(args.out, "sparse"))
+        finally:
+            server.stop()
+        rows.append((f"8 GiB volume, 90 % zero blocks ({total} blocks)", f"{stored / MIB:.0f} MiB of blobs on disk", "",
+                     "target < 1024 MiB"))
+    shutil.rmtree(args.out, ignore_errors=True)
+    print("| run | rate | server peak RSS | note |")
+    print("| --- | --- | --- | --- |")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+def server_data_dir(out, tag):
+    return os.path.join(out, f"data-{tag}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
