@@ -65,7 +65,8 @@ public struct EBSAPI: Sendable {
                     accountID: caller.accountID, region: caller.region, snapshotID: context.parameters.get("snapshot") ?? "",
                     blockIndex: context.parameters.get("index") ?? "", dataLength: request.headers[.amzDataLength],
                     checksum: request.headers[.amzChecksum], checksumAlgorithm: request.headers[.amzChecksumAlgorithm],
-                    progress: request.headers[.amzProgress], body: request.body)
+                    progress: request.headers[.amzProgress], contentLength: request.headers[.contentLength].flatMap { Int64($0) },
+                    body: request.body)
                 return try EBSResponse.json([String: String](), status: .created,
                                             headers: [.amzChecksum: checksum, .amzChecksumAlgorithm: "SHA256"])
             }

@@ -150,3 +150,22 @@ def pytest_runtest_makereport(item, call):
         report.sections.append(
             (f"{server.name} log ({server.log_file})", server.log_text(since=since)))
 
+
+# -- EBS direct (aws-semantics §3) ----------------------------------------------------
+
+@pytest.fixture(scope="session")
+def ebs(client_for):
+    """Account one's EBS direct client on the shared server."""
+    return client_for("one", "ebs")
+
+
+@pytest.fixture(scope="session")
+def ebs_two(client_for):
+    return client_for("two", "ebs")
+
+
+@pytest.fixture(scope="session")
+def ebs_unvalidated(tessera):
+    """Account one's EBS client without botocore's parameter validation (negative indexes etc.)."""
+    from ebs_helpers import unvalidated_client
+    return unvalidated_client(tessera.endpoint, ACCOUNTS["one"])

@@ -81,10 +81,7 @@ extension SnapshotService {
     static func paging(maxResults: String?, startingBlockIndex: String?) throws -> (Int, Int64) {
         var limit = defaultMaxResults
         if let maxResults {
-            guard let value = Int(maxResults), (100...10_000).contains(value) else {
-                throw SnapshotError.constraint("1 validation error detected: Value '\(maxResults)' at 'maxResults' failed to satisfy constraint: Member must have value between 100 and 10000")
-            }
-            limit = value
+            limit = try requireBetween(maxResults, 100, 10_000, member: "maxResults")
         }
         var start: Int64 = 0
         if let startingBlockIndex {
@@ -94,6 +91,16 @@ extension SnapshotService {
             start = value
         }
         return (limit, start)
+    }
+
+    /// A modeled integer member within its bounds, refused in the framework's words (as EBS words them).
+    @discardableResult
+    static func requireBetween(_ text: String, _ low: Int, _ high: Int, member: String) throws -> Int {
+        let prefix = "1 validation error detected: Value '\(text)' at '\(member)' failed to satisfy constraint: Member must have value"
+        guard let value = Int(text) else { throw SnapshotError.constraint("\(prefix) of type integer") }
+        if value < low { throw SnapshotError.constraint("\(prefix) greater than or equal to \(low)") }
+        if value > high { throw SnapshotError.constraint("\(prefix) less than or equal to \(high)") }
+        return value
     }
 
     /// Page tokens name the snapshot and the next index; anything else is refused.

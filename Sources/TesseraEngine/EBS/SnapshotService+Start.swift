@@ -97,7 +97,9 @@ extension SnapshotService {
             id: String(id), accountID: accountID, region: region, volumeSize: volumeSize, parentID: parameters.parentSnapshotID,
             lineageRoot: lineageRoot ?? String(id), description: parameters.description, tagsJSON: tagsJSON,
             clientToken: parameters.clientToken, requestFingerprint: fingerprint, encrypted: parameters.encrypted ?? false,
-            kmsKeyARN: parameters.kmsKeyARN, timeoutMinutes: timeout, startTime: clock.now)
+            kmsKeyARN: parameters.kmsKeyARN, timeoutMinutes: timeout,
+            // Stored to the millisecond; answering with the same precision makes a ClientToken repeat identical.
+            startTime: Date(timeIntervalSince1970: (clock.now.timeIntervalSince1970 * 1000).rounded() / 1000))
         do {
             try await metadata.insertSnapshot(snapshot)
         } catch StorageError.conflict {

@@ -9,13 +9,13 @@ extension SnapshotService {
     /// - Returns: the block's checksum, base64.
     public func putSnapshotBlock<Body: AsyncSequence>(
         accountID: String, region: String, snapshotID: String, blockIndex: String, dataLength: String?, checksum: String?,
-        checksumAlgorithm: String?, progress: String?, body: Body
+        checksumAlgorithm: String?, progress: String?, contentLength: Int64? = nil, body: Body
     ) async throws -> String where Body.Element == ByteBuffer {
         guard let index = Int64(blockIndex), index >= 0 else {
             throw SnapshotError.constraint("1 validation error detected: Value '\(blockIndex)' at 'blockIndex' failed to satisfy constraint: Member must have value greater than or equal to 0")
         }
-        if let progress, Int(progress).map({ !(0...100).contains($0) }) ?? true {
-            throw SnapshotError.constraint("1 validation error detected: Value '\(progress)' at 'progress' failed to satisfy constraint: Member must have value between 0 and 100")
+        if let progress {
+            try Self.requireBetween(progress, 0, 100, member: "progress")
         }
         guard let checksum, !checksum.isEmpty, checksum.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+/=".contains($0)) }) else {
             throw SnapshotError.constraint("1 validation error detected: Value '\(checksum ?? "null")' at 'checksum' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[A-Za-z0-9+/=]+$")
@@ -32,6 +32,11 @@ extension SnapshotService {
                                            "Unsupported Checksum Algorithm '\(checksumAlgorithm ?? "")', supported algorithms are SHA256")
         }
         guard length == Self.blockSize else {
+            // EBS reads a whole block first: a body shorter than that fails to read, a whole one with
+            // another declared length is an invalid block.
+            if let contentLength, contentLength < Self.blockSize {
+                throw SnapshotError.validation(.invalidParameterValue, "Failed to read block data")
+            }
             throw SnapshotError.validation(.invalidBlock, "Block data length \(length) is not valid, expected \(Self.blockSize)")
         }
         guard index < snapshot.volumeSize * Self.blocksPerGiB else {
