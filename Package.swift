@@ -78,6 +78,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: strict),
         .executableTarget(name: "TesseraCLI", dependencies: [
             "TesseraServer",
@@ -101,6 +102,7 @@ let package = Package(
             "TesseraStorage", "TesseraTestSupport", "TesseraBlobStoreFileSystem", "TesseraMetadataSQL", "TesseraCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "SQLKit", package: "sql-kit"),
         ]),
         .testTarget(name: "TesseraEngineTests", dependencies: [
             "TesseraEngine", "TesseraTestSupport", "TesseraStorage", "TesseraCore", "TesseraMetadataSQL",

@@ -157,6 +157,7 @@ def main():
         try:
             moto_put, moto_snap = boto3_put(moto.port, blocks)
             moto_get = boto3_get(moto.port, moto_snap, len(blocks))
+            moto_curl = curl_put(moto.port, args.out, args.blocks)
             moto_rss = f"{moto.peak_rss_mib:.0f} MiB"
         finally:
             moto.stop()
@@ -164,6 +165,8 @@ def main():
                      f"Tessera is {moto_put / put_s:.1f}× moto (boto3 client)"))
         rows.append((f"moto GetSnapshotBlock, boto3 × {THREADS} threads", rate(moto_get, len(blocks)), moto_rss,
                      f"Tessera is {moto_get / get_s:.1f}× moto"))
+        rows.append((f"moto PutSnapshotBlock, curl --parallel {THREADS}", rate(moto_curl, args.blocks), moto_rss,
+                     f"Tessera is {moto_curl / curl_s:.1f}× moto (native client; moto keeps blocks in memory, no fsync)"))
     if not args.skip_sparse:
         server = start_tessera(args.bin, args.out, "sparse")
         try:

@@ -31,8 +31,14 @@ actor FileBlobStaging: BlobStaging {
         try await flush()
     }
 
+    /// Writes what is still buffered. The fsync waits for ``syncAndClose()``, which the store calls only
+    /// when the bytes are new: content already stored is never forced to disk a second time.
     func finish() async throws {
         try await flush()
+    }
+
+    /// Makes the written bytes durable and closes the file.
+    func syncAndClose() async throws {
         let fd = self.fd, path = self.path
         try await threadPool.runIfActive { try POSIXFile.sync(fd, path: path) }
         closeOnce()

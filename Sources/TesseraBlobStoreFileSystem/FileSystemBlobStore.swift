@@ -41,24 +41,27 @@ public struct FileSystemBlobStore: BlobStore {
         let directory = layout.shardDirectory(for: digest)
         let destination = layout.path(for: digest)
         let lock = commitOrDeleteLock
-        try await threadPool.runIfActive {
-            // Only the existence check with its touch, or the rename, runs under the lock a sweep's delete
-            // takes; the directory fsync after a rename does not need it (a new file is younger than any
-            // sweep's cutoff), so commits of different blobs do not queue behind each other's fsync.
-            let renamed = try lock.withLock {
-                if POSIXFile.exists(destination) {
-                    try POSIXFile.touch(destination)
-                    return false
-                }
-                try POSIXFile.makeDirectories(directory)
-                try POSIXFile.move(source, to: destination)
+        // Stored already: mark it written (a sweep then spares it) and drop the copy, unsynced.
+        let stored = try await threadPool.runIfActive {
+            try lock.withLock {
+                guard POSIXFile.exists(destination) else { return false }
+                try POSIXFile.touch(destination)
                 return true
             }
-            if renamed {
-                try POSIXFile.syncDirectory(directory)
-            } else {
-                try POSIXFile.remove(source)
+        }
+        if stored {
+            await file.discard()
+            return
+        }
+        try await file.syncAndClose()
+        try await threadPool.runIfActive {
+            // Only the rename runs under the lock a sweep's delete takes; the directory fsync does not need
+            // it (a new file is younger than any sweep's cutoff), so commits do not queue behind each other's fsync.
+            try lock.withLock {
+                try POSIXFile.makeDirectories(directory)
+                try POSIXFile.move(source, to: destination)
             }
+            try POSIXFile.syncDirectory(directory)
         }
     }
 

@@ -5,15 +5,19 @@ import SQLKit
 import TesseraStorage
 
 /// ``SQLSessions`` on one SQLite connection in WAL mode with `synchronous=FULL`, so a committed
-/// transaction survives a crash; every statement waits its turn on one lock (SQLite has one writer).
+/// transaction survives a crash; every statement waits its turn on one lock (SQLite has one writer), and
+/// transactions that queue meanwhile commit together (``GroupCommit``), one fsync for the lot.
 public final class SQLiteSessions: SQLSessions {
     private let connection: SQLiteConnection
-    private let lock = AsyncSerialLock()
+    private let lock: AsyncSerialLock
+    private let groupCommit: GroupCommit
     private let logger: Logger
 
     /// Opens (creating if needed) the database file at `path`.
     public init(path: String, logger: Logger) async throws {
         self.logger = logger
+        let lock = AsyncSerialLock()
+        self.lock = lock
         do {
             connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton,
                                                          logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
@@ -25,6 +29,8 @@ public final class SQLiteSessions: SQLSessions {
         } catch {
             throw StorageError.backend("opening SQLite database \(path): \(error)")
         }
+        let connection = self.connection
+        groupCommit = GroupCommit { batch in await Self.commit(batch, on: connection, lock: lock) }
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -35,20 +41,61 @@ public final class SQLiteSessions: SQLSessions {
     }
 
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let outcome = TransactionOutcome<T>()
+            groupCommit.enqueue(GroupCommit.Item(
+                run: { db in
+                    do {
+                        outcome.set(.success(try await body(db)))
+                        return true
+                    } catch let error as SQLiteError {
+                        outcome.set(.failure(StorageError.backend(String(describing: error))))
+                        return false
+                    } catch {
+                        outcome.set(.failure(error))
+                        return false
+                    }
+                },
+                deliver: { batchError in
+                    if let batchError {
+                        continuation.resume(throwing: batchError)
+                    } else if let result = outcome.result {
+                        continuation.resume(with: result)
+                    } else {
+                        continuation.resume(throwing: StorageError.backend("transaction was not run"))
+                    }
+                }))
+        }
+    }
+
+    /// Runs a batch of transactions in one BEGIN … COMMIT, each in its own savepoint.
+    private static func commit(_ batch: [GroupCommit.Item], on connection: SQLiteConnection, lock: AsyncSerialLock) async {
         let db = connection.sql()
-        return try await lock.withLock {
-            try await translatingErrors {
+        do {
+            try await lock.withLock {
                 try await db.raw("BEGIN IMMEDIATE").run()
                 do {
-                    let result = try await body(db)
+                    for item in batch {
+                        try await db.raw("SAVEPOINT tessera_tx").run()
+                        if await item.run(db) {
+                            try await db.raw("RELEASE tessera_tx").run()
+                        } else {
+                            try await db.raw("ROLLBACK TO tessera_tx").run()
+                            try await db.raw("RELEASE tessera_tx").run()
+                        }
+                    }
                     try await db.raw("COMMIT").run()
-                    return result
                 } catch {
                     try? await db.raw("ROLLBACK").run()
                     throw error
                 }
             }
+        } catch {
+            let failure = StorageError.backend("transaction batch failed: \(error)")
+            for item in batch { item.deliver(failure) }
+            return
         }
+        for item in batch { item.deliver(nil) }
     }
 
     public func close() async throws {

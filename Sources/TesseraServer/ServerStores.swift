@@ -1,9 +1,18 @@
 import Foundation
 import Logging
+import NIOPosix
 import TesseraBlobStoreFileSystem
 import TesseraCore
 import TesseraMetadataSQL
 import TesseraStorage
+
+/// Threads for blob file I/O, apart from the shared pool SQLite uses. Writes block in fsync for about a
+/// millisecond each, so concurrent uploads need more threads than cores to keep the disk busy.
+let blobThreadPool: NIOThreadPool = {
+    let pool = NIOThreadPool(numberOfThreads: 16)
+    pool.start()
+    return pool
+}()
 
 /// The stores of one data directory: `metadata.sqlite` and `blobs/` (see docs/data-directory.md).
 public struct ServerStores: Sendable {
@@ -20,7 +29,7 @@ public struct ServerStores: Sendable {
             throw ConfigurationError("cannot create data directory \(dataDirectory): \(error.localizedDescription)")
         }
         let metadata = try await SQLMetadataStore.sqlite(path: dataDirectory + "/metadata.sqlite", logger: logger)
-        let blobs = try await FileSystemBlobStore(root: dataDirectory + "/blobs")
+        let blobs = try await FileSystemBlobStore(root: dataDirectory + "/blobs", threadPool: blobThreadPool)
         let key = try loadOrMakeKey(at: dataDirectory + "/block-token.key")
         return ServerStores(metadata: metadata, blobs: blobs, blockTokenKey: key)
     }

@@ -53,7 +53,8 @@ public struct StoredBlob: Sendable, Equatable {
 public protocol BlobStaging: AnyObject, Sendable {
     /// Appends bytes.
     func write(_ buffer: ByteBuffer) async throws
-    /// Flushes the bytes durably (fsync); call once, after the last write and before commit.
+    /// Ends the writing; call once, after the last write and before commit. Backends may defer making the
+    /// bytes durable to ``BlobStore/commit(_:as:)`` (which skips it when the content is already stored).
     func finish() async throws
     /// Throws the staged bytes away. Safe to call more than once, and after a failed write.
     func discard() async

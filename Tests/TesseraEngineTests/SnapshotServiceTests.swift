@@ -16,6 +16,18 @@ struct SnapshotServiceTests {
         #expect(EBSLinearChecksum.aggregate(digests) == "+/2MQSULzoYEHdr2FQz/S9DL4p0QbO31nKfxrOuW3Mo=")
     }
 
+    /// A block of a text repeated and cut at 512 KiB, as in the capture behind aws-semantics §3.4.
+    static func synthetic(_ letter: String) -> [UInt8] {
+        let unit = Array("stackd-ebs-synthetic-\(letter)\n".utf8)
+        return (0..<size).map { unit[$0 % unit.count] }
+    }
+
+    @Test func linearAggregateMatchesWhatAWSAccepted() {
+        // Blocks {0: b, 3: a, 7: zero, 2047: c}; real EBS completed a snapshot with this aggregate.
+        let digests = [Self.synthetic("b"), Self.synthetic("a"), Self.zero, Self.synthetic("c")].map { SHA256Value.of($0) }
+        #expect(EBSLinearChecksum.aggregate(digests) == "Pq34jf4xh07iqiQpo/morRl/xL06mqy1ERimH+Hypi8=")
+    }
+
     @Test func writtenBlocksReadBackAndOverwritesCountOnce() async throws {
         try await withSnapshots { ebs in
             let snap = try await ebs.start()
