@@ -4,12 +4,15 @@ import SQLiteKit
 import SQLKit
 import TesseraStorage
 
-/// ``SQLSessions`` on one SQLite connection in WAL mode with `synchronous=FULL`, so a committed
-/// transaction survives a crash; every statement waits its turn on one lock (SQLite has one writer), and
-/// transactions that queue meanwhile commit together (``GroupCommit``), one fsync for the lot.
+/// ``SQLSessions`` on SQLite in WAL mode with `synchronous=FULL`, so a committed transaction survives a
+/// crash. Writes go through one connection, one batch at a time (SQLite has one writer); transactions
+/// that queue meanwhile commit together (``GroupCommit``), one fsync for the lot. Reads use a second
+/// connection, which WAL lets read the last commit while a write is being made.
 public final class SQLiteSessions: SQLSessions {
     private let connection: SQLiteConnection
     private let lock: AsyncSerialLock
+    private let readConnection: SQLiteConnection
+    private let readLock = AsyncSerialLock()
     private let groupCommit: GroupCommit
     private let logger: Logger
 
@@ -19,13 +22,8 @@ public final class SQLiteSessions: SQLSessions {
         let lock = AsyncSerialLock()
         self.lock = lock
         do {
-            connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton,
-                                                         logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
-            let db = connection.sql()
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000",
-                           "PRAGMA foreign_keys=ON"] {
-                try await db.raw(SQLQueryString(pragma)).run()
-            }
+            connection = try await Self.open(path, logger: logger)
+            readConnection = try await Self.open(path, logger: logger)
         } catch {
             throw StorageError.backend("opening SQLite database \(path): \(error)")
         }
@@ -33,9 +31,20 @@ public final class SQLiteSessions: SQLSessions {
         groupCommit = GroupCommit { batch in await Self.commit(batch, on: connection, lock: lock) }
     }
 
-    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    private static func open(_ path: String, logger: Logger) async throws -> SQLiteConnection {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton,
+                                                         logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
         let db = connection.sql()
-        return try await lock.withLock {
+        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000",
+                       "PRAGMA foreign_keys=ON"] {
+            try await db.raw(SQLQueryString(pragma)).run()
+        }
+        return connection
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let db = readConnection.sql()
+        return try await readLock.withLock {
             try await translatingErrors { try await body(db) }
         }
     }
@@ -99,6 +108,7 @@ public final class SQLiteSessions: SQLSessions {
     }
 
     public func close() async throws {
+        try await readConnection.close()
         try await connection.close()
     }
 }
