@@ -28,41 +28,14 @@ public struct FileSystemBlobStore: BlobStore {
     }
 
     public func makeStaging() async throws -> any BlobStaging {
-        let path = layout.newStagingPath()
-        let fd = try await threadPool.runIfActive { try POSIXFile.openNew(path) }
-        return FileBlobStaging(path: path, fd: fd, threadPool: threadPool)
+        FileBlobStaging(path: layout.newStagingPath(), threadPool: threadPool)
     }
 
     public func commit(_ staging: any BlobStaging, as digest: SHA256Value) async throws {
         guard let file = staging as? FileBlobStaging else {
             throw StorageError.backend("staging from another store committed to \(layout.root)")
         }
-        let source = file.path
-        let directory = layout.shardDirectory(for: digest)
-        let destination = layout.path(for: digest)
-        let lock = commitOrDeleteLock
-        // Stored already: mark it written (a sweep then spares it) and drop the copy, unsynced.
-        let stored = try await threadPool.runIfActive {
-            try lock.withLock {
-                guard POSIXFile.exists(destination) else { return false }
-                try POSIXFile.touch(destination)
-                return true
-            }
-        }
-        if stored {
-            await file.discard()
-            return
-        }
-        try await file.syncAndClose()
-        try await threadPool.runIfActive {
-            // Only the rename runs under the lock a sweep's delete takes; the directory fsync does not need
-            // it (a new file is younger than any sweep's cutoff), so commits do not queue behind each other's fsync.
-            try lock.withLock {
-                try POSIXFile.makeDirectories(directory)
-                try POSIXFile.move(source, to: destination)
-            }
-            try POSIXFile.syncDirectory(directory)
-        }
+        try await file.commit(to: layout.path(for: digest), directory: layout.shardDirectory(for: digest), lock: commitOrDeleteLock)
     }
 
     public func size(of digest: SHA256Value) async throws -> Int64? {
