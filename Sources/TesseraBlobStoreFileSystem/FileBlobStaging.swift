@@ -64,10 +64,7 @@ actor FileBlobStaging: BlobStaging {
                 throw error
             }
             POSIXFile.close(file)
-            try lock.withLock {
-                try POSIXFile.makeDirectories(directory)
-                try POSIXFile.move(path, to: destination)
-            }
+            try lock.withLock { try POSIXFile.move(path, to: destination) }
             try POSIXFile.syncDirectory(directory)
         }
     }

@@ -21,6 +21,11 @@ public struct FileSystemBlobStore: BlobStore {
         try await threadPool.runIfActive {
             try POSIXFile.makeDirectories(layout.blobsDirectory)
             try POSIXFile.makeDirectories(layout.stagingDirectory)
+            for shard in layout.shardDirectories where !POSIXFile.exists(shard) {
+                try POSIXFile.makeDirectories(shard)
+            }
+            try POSIXFile.syncDirectory(layout.blobsDirectory)
+            try POSIXFile.syncDirectory(layout.root)
             for name in try POSIXFile.list(layout.stagingDirectory) {
                 try POSIXFile.remove(layout.stagingDirectory + "/" + name)
             }
@@ -79,14 +84,12 @@ public struct FileSystemBlobStore: BlobStore {
         let root = layout.blobsDirectory
         return try await threadPool.runIfActive {
             var found: [StoredBlob] = []
-            for first in try POSIXFile.list(root) {
-                for second in try POSIXFile.list(root + "/" + first) {
-                    let directory = root + "/" + first + "/" + second
-                    for name in try POSIXFile.list(directory) {
-                        guard let digest = SHA256Value(hex: name),
-                              let written = try POSIXFile.modificationTime(of: directory + "/" + name) else { continue }
-                        found.append(StoredBlob(digest: digest, lastWritten: written))
-                    }
+            for shard in try POSIXFile.list(root) {
+                let directory = root + "/" + shard
+                for name in try POSIXFile.list(directory) {
+                    guard let digest = SHA256Value(hex: name),
+                          let written = try POSIXFile.modificationTime(of: directory + "/" + name) else { continue }
+                    found.append(StoredBlob(digest: digest, lastWritten: written))
                 }
             }
             return found

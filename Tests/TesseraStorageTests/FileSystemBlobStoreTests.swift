@@ -14,7 +14,7 @@ struct FileSystemBlobStoreTests {
 
     static func blobPath(_ root: String, _ digest: SHA256Value) -> String {
         let hex = digest.hex
-        return "\(root)/sha256/\(hex.prefix(2))/\(hex.dropFirst(2).prefix(2))/\(hex)"
+        return "\(root)/sha256/\(hex.prefix(2))/\(hex)"
     }
 
     @Test func stagingLeftByACrashIsRemovedWhenTheStoreOpensAgain() async throws {

@@ -14,7 +14,7 @@ ONE = TEST_ACCOUNTS["one"]
 
 def blob_path(server, data: bytes):
     digest = sha256_hex(data)
-    return server.data_dir / "blobs" / "sha256" / digest[:2] / digest[2:4] / digest
+    return server.data_dir / "blobs" / "sha256" / digest[:2] / digest
 
 
 def test_sweep_removes_aborted_parts_and_keeps_archives(server_factory):
