@@ -32,7 +32,7 @@ actor FileBlobStaging: BlobStaging {
     /// Nothing to do: the last batch is written by ``commit(to:directory:lock:)``, and only if the content is new.
     func finish() async throws {}
 
-    /// Moves the bytes under `destination` durably (write the rest, fsync, rename, fsync the directory), or,
+    /// Moves the bytes under `destination` durably (write the rest, fdatasync, rename, fsync the directory), or,
     /// when `destination` exists, marks it written and drops these bytes. The existence check with its
     /// touch, and the rename, run under `lock`, the lock a sweep's delete takes.
     func commit(to destination: String, directory: String, lock: NIOLock) async throws {
@@ -57,7 +57,7 @@ actor FileBlobStaging: BlobStaging {
             let file = try fd ?? POSIXFile.openNew(path)
             do {
                 try batch.withUnsafeReadableBytes { try POSIXFile.writeAll(file, $0, path: path) }
-                try POSIXFile.sync(file, path: path)
+                try POSIXFile.syncData(file, path: path)
             } catch {
                 POSIXFile.close(file)
                 try? POSIXFile.remove(path)

@@ -68,6 +68,13 @@ enum POSIXFile {
         _ = ctessera_start_writeback(fd, offset, length)
     }
 
+    /// Makes a file's bytes durable: fdatasync, which also flushes the size (the metadata reading them
+    /// needs) but not timestamps. The name is made durable by syncing its directory.
+    static func syncData(_ fd: Int32, path: String) throws {
+        guard fdatasync(fd) == 0 else { throw failure("fdatasync", path) }
+    }
+
+    /// fsync: data and every piece of metadata (used on directories, whose entries are their data).
     static func sync(_ fd: Int32, path: String) throws {
         guard fsync(fd) == 0 else { throw failure("fsync", path) }
     }
