@@ -7,8 +7,6 @@ import TesseraWire
 struct TagsBody: Codable { var Tags: [String: String]? }
 struct TagKeysBody: Codable { var TagKeys: [String]? }
 struct PolicyDocument: Codable { var Policy: String? }
-struct PolicyBody: Codable { var policy: PolicyDocument? }
-struct NotificationsBody: Codable { var vaultNotificationConfig: VaultNotifications? }
 
 extension GlacierAPI {
     func registerVaultSettingRoutes(on router: Router<TesseraRequestContext>) {

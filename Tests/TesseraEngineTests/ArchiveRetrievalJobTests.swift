@@ -18,7 +18,7 @@ struct ArchiveRetrievalJobTests {
             #expect(before.job.archiveID == created.archiveID)
             #expect(before.job.archiveSize == Int64(Self.archive.count))
             #expect(before.job.archiveTreeHash == TreeHash.of(Self.archive))
-            await expectEngineError("invalidParameter (not yet available)", matches: \.isInvalidParameter) {
+            await expectEngineError(.jobNotReady(id: job.id)) {
                 _ = try await engine.output(job.id)
             }
 

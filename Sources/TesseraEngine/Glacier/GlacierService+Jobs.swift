@@ -95,9 +95,7 @@ extension GlacierService {
     /// GetJobOutput: the job's bytes, or the `Range: bytes=S-E` of them (relative to the job's output).
     public func getJobOutput(accountID: String, vault: String, jobID: String, range rangeHeader: String?) async throws -> JobOutput {
         let status = try await describeJob(accountID: accountID, vault: vault, jobID: jobID)
-        guard status.completed else {
-            throw EngineError.invalidParameter("The job is not currently available for download: \(jobID)")
-        }
+        guard status.completed else { throw EngineError.jobNotReady(id: jobID) }
         let job = status.job
         let total: Int64
         switch job.action {
@@ -115,7 +113,10 @@ extension GlacierService {
             guard let archiveID = job.archiveID, let jobRange = job.range, let archiveSize = job.archiveSize else {
                 throw EngineError.storageFailure("archive job \(jobID) lacks its archive")
             }
-            let segments = try await storage { try await metadata.archiveSegments(id: archiveID) }
+            // A live archive comes with its segments; one deleted after the job started is read by id.
+            let live = try await storage { try await metadata.archive(accountID: accountID, vaultName: vault, id: archiveID) }
+            var segments = live?.segments ?? []
+            if live == nil { segments = try await storage { try await metadata.archiveSegments(id: archiveID) } }
             let inArchive = (jobRange.first + wanted.lowerBound)..<(jobRange.first + wanted.upperBound)
             var treeHash: SHA256Value?
             if wanted == 0..<total {
@@ -123,9 +124,8 @@ extension GlacierService {
             } else if job.rangeTreeHash != nil, TreeHash.isAligned(inArchive, archiveSize: archiveSize) {
                 treeHash = try await treeHashOf(segments: segments, range: inArchive)
             }
-            let description = try await storage { try await metadata.archive(accountID: accountID, vaultName: vault, id: archiveID) }?.description
             return JobOutput(contentType: "application/octet-stream", range: wanted, totalLength: total, isPartial: rangeHeader != nil,
-                             treeHash: treeHash, archiveDescription: description,
+                             treeHash: treeHash, archiveDescription: live?.description,
                              body: ConcatenatedBlobReader(blobs: blobs, segments: segments, range: inArchive))
         }
     }
