@@ -39,16 +39,20 @@ extension SnapshotService {
             changed.formUnion(own.map(\.index))
         }
         let indexes = changed.sorted().prefix(limit + 1)
-        let firstEnd = first.volumeSize * Self.blocksPerGiB, secondEnd = second.volumeSize * Self.blocksPerGiB
+        let page = Array(indexes.prefix(limit))
         let expiry = clock.now.addingTimeInterval(BlockTokens.lifetime)
-        var entries: [ChangedBlockPage.Entry] = []
-        for index in indexes.prefix(limit) {
-            let inFirst = try await resolvedBlocks(firstChain, from: index, limit: 1, below: firstEnd).first?.index == index
-            let inSecond = try await resolvedBlocks(secondChain, from: index, limit: 1, below: secondEnd).first?.index == index
-            entries.append(ChangedBlockPage.Entry(
+        // Which of the page's indexes each snapshot holds: one range read per chain member, not one per index.
+        let held = { (chain: [SnapshotRecord], volumeSize: Int64) async throws -> Set<Int64> in
+            guard let low = page.first, let high = page.last else { return [] }
+            let end = min(volumeSize * Self.blocksPerGiB, high + 1)
+            return Set(try await self.resolvedBlocks(chain, from: low, limit: Int(high - low + 1), below: end).map(\.index))
+        }
+        let inFirst = try await held(firstChain, first.volumeSize), inSecond = try await held(secondChain, second.volumeSize)
+        let entries = page.map { index in
+            ChangedBlockPage.Entry(
                 index: index,
-                firstToken: inFirst ? tokens.make(snapshotID: firstSnapshotID, index: index, expiry: expiry) : nil,
-                secondToken: inSecond ? tokens.make(snapshotID: secondSnapshotID, index: index, expiry: expiry) : nil))
+                firstToken: inFirst.contains(index) ? tokens.make(snapshotID: firstSnapshotID, index: index, expiry: expiry) : nil,
+                secondToken: inSecond.contains(index) ? tokens.make(snapshotID: secondSnapshotID, index: index, expiry: expiry) : nil)
         }
         let next = indexes.count > limit ? Self.makePageToken(snapshotID: secondSnapshotID, next: indexes[indexes.startIndex + limit]) : nil
         return ChangedBlockPage(second: second, blocks: entries, expiry: expiry, nextToken: next)

@@ -28,7 +28,7 @@ extension SnapshotService {
             limit = value
         }
         var all = try await snapshotStorage { try await metadata.listSnapshots(accountID: accountID, region: region) }
-        all = try await all.asyncMap { try await requireSnapshot($0.id, accountID: accountID, region: region) }
+        for index in all.indices { all[index] = try await applyingTimeout(all[index]) }
         if !snapshotIDs.isEmpty {
             let known = Set(all.map(\.id))
             if let missing = snapshotIDs.first(where: { !known.contains($0) }) {
@@ -89,14 +89,5 @@ extension SnapshotService {
             return j < t.count && (p[i] == "?" || p[i] == t[j]) && match(i + 1, j + 1)
         }
         return match(0, 0)
-    }
-}
-
-extension Array {
-    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
-        var out: [T] = []
-        out.reserveCapacity(count)
-        for element in self { out.append(try await transform(element)) }
-        return out
     }
 }

@@ -76,10 +76,6 @@ extension SnapshotService {
         }
         var lineageRoot: String?
         if let parentID = parameters.parentSnapshotID {
-            guard let parent = try await snapshotStorage({ try await metadata.snapshot(id: parentID) }),
-                  parent.accountID == accountID, parent.region == region, parent.status != .error, parent.deletedAt == nil else {
-                throw SnapshotError.snapshotNotFound("The snapshot '\(parentID)' does not exist.")
-            }
             let current = try await requireSnapshot(parentID, accountID: accountID, region: region)
             switch current.status {
             case .pending: throw SnapshotError.validation(.invalidSnapshotID, "Source snapshot (\(parentID)) is not complete.")

@@ -26,17 +26,21 @@ public struct SnapshotService: Sendable {
 
     /// The caller's snapshot in the caller's region, its timeout applied; another account's or region's is not found.
     func requireSnapshot(_ id: String, accountID: String, region: String) async throws -> SnapshotRecord {
-        guard var snapshot = try await snapshotStorage({ try await metadata.snapshot(id: id) }),
+        guard let snapshot = try await snapshotStorage({ try await metadata.snapshot(id: id) }),
               snapshot.accountID == accountID, snapshot.region == region, snapshot.deletedAt == nil else {
             throw SnapshotError.snapshotNotFound("The snapshot '\(id)' does not exist.")
         }
-        if snapshot.status == .pending,
-           clock.now > snapshot.startTime.addingTimeInterval(TimeInterval(snapshot.timeoutMinutes * 60)) {
-            snapshot = try await snapshotStorage {
-                try await metadata.finishSnapshot(id: id, status: .error, message: "Snapshot timed out before it was completed")
-            } ?? snapshot
-        }
-        return snapshot
+        return try await applyingTimeout(snapshot)
+    }
+
+    /// The snapshot as it stands now: a pending one past its Timeout is recorded as `error` (the only write,
+    /// made the first time anyone looks after the deadline).
+    func applyingTimeout(_ snapshot: SnapshotRecord) async throws -> SnapshotRecord {
+        guard snapshot.status == .pending,
+              clock.now > snapshot.startTime.addingTimeInterval(TimeInterval(snapshot.timeoutMinutes * 60)) else { return snapshot }
+        return try await snapshotStorage {
+            try await metadata.finishSnapshot(id: snapshot.id, status: .error, message: "Snapshot timed out before it was completed")
+        } ?? snapshot
     }
 
     /// A completed snapshot; pending and errored ones are not found, as in EBS.
@@ -57,12 +61,11 @@ public struct SnapshotService: Sendable {
     }
 }
 
-/// Runs a storage call, translating ``StorageError`` into ``SnapshotError/storageFailure(_:)``.
+/// Runs a storage call (or the shared ingest pipeline), translating its failures into
+/// ``SnapshotError/storageFailure(_:)``.
 func snapshotStorage<T>(isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T) async throws -> T {
     do {
-        return try await body()
-    } catch let error as StorageError {
-        throw SnapshotError.storageFailure(error.description)
+        return try await storage(body)
     } catch let error as EngineError {
         throw SnapshotError.storageFailure(String(describing: error))
     }
