@@ -183,3 +183,24 @@ def test_complete_with_no_parts_fails(glacier, vault):
     data = random_bytes(10)
     upload_part(glacier, up, data, 0)
     finish_correctly(glacier, up, data)
+
+
+def test_repeated_complete_with_other_values_is_refused_and_keeps_the_archive(glacier, vault):
+    data = random_bytes(2 * MiB + 5)
+    up = initiate(glacier, vault, MiB)
+    upload_parts(glacier, up, data)
+    done = complete(glacier, up, len(data), tree_hash(data))
+    again = complete(glacier, up, len(data), tree_hash(data))
+    assert again["archiveId"] == done["archiveId"] and again["checksum"] == tree_hash(data)
+    expect_error(lambda: complete(glacier, up, 5, tree_hash(b"other")), BAD, 400)
+    _, _, body = retrieve_archive(glacier, vault, done["archiveId"])
+    assert body == data
+
+
+@pytest.mark.parametrize("listing", ["uploads", "jobs"])
+def test_unknown_marker_is_a_bad_parameter(glacier, vault, listing):
+    if listing == "uploads":
+        call = lambda: glacier.list_multipart_uploads(vaultName=vault, marker="no-such-upload")
+    else:
+        call = lambda: glacier.list_jobs(vaultName=vault, marker="no-such-job")
+    expect_error(call, BAD, 400)
