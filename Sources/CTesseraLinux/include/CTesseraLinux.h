@@ -7,4 +7,13 @@
 /// SYNC_FILE_RANGE_WRITE); returns 0, or -1 with errno set. Elsewhere it does nothing and returns 0.
 int ctessera_start_writeback(int fd, int64_t offset, int64_t length);
 
+/// Creates a new file for writing that bypasses the page cache (Linux O_DIRECT, with O_EXCL and
+/// O_CLOEXEC, mode 0644); returns the descriptor, or -1 with errno set (EINVAL where the file system or
+/// the platform has no direct I/O).
+int ctessera_open_new_direct(const char *path);
+
+/// Turns direct I/O off on a descriptor, so writes of any length and alignment go through the page
+/// cache again; returns 0, or -1 with errno set.
+int ctessera_clear_direct(int fd);
+
 #endif
