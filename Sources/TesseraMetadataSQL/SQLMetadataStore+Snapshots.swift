@@ -39,14 +39,19 @@ extension SQLMetadataStore: SnapshotMetadata {
 
     public func putSnapshotBlock(snapshotID: String, block: SnapshotBlock) async throws {
         try await sessions.transaction { db in
+            // One statement on the path every block takes: the row goes in only while the snapshot is pending.
+            let pending = SnapshotRecord.Status.pending.rawValue
+            let stored = try await db.raw("""
+                INSERT INTO ebs_blocks (snapshot_id, block_index, blob)
+                SELECT id, \(bind: block.index), \(bind: block.blob.hex) FROM ebs_snapshots WHERE id = \(bind: snapshotID) AND status = \(bind: pending)
+                ON CONFLICT (snapshot_id, block_index) DO UPDATE SET blob = excluded.blob
+                RETURNING block_index
+                """).first()
+            guard stored == nil else { return }
             let status = try await db.raw("SELECT status FROM ebs_snapshots WHERE id = \(bind: snapshotID)").first()
                 .map { try $0.decode(column: "status", as: String.self) }
             guard let status else { throw StorageError.notFound("snapshot \(snapshotID)") }
-            guard status == SnapshotRecord.Status.pending.rawValue else { throw StorageError.conflict("snapshot \(snapshotID) is \(status)") }
-            try await db.raw("""
-                INSERT INTO ebs_blocks (snapshot_id, block_index, blob) VALUES (\(bind: snapshotID), \(bind: block.index), \(bind: block.blob.hex))
-                ON CONFLICT (snapshot_id, block_index) DO UPDATE SET blob = excluded.blob
-                """).run()
+            throw StorageError.conflict("snapshot \(snapshotID) is \(status)")
         }
     }
 
