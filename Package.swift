@@ -73,6 +73,7 @@ let package = Package(
             "TesseraCore", "TesseraSigV4", "TesseraWire", "TesseraStorage", "TesseraEngine",
             "TesseraBlobStoreFileSystem", "TesseraMetadataSQL", "TesseraGlacierAPI", "TesseraEBSAPI", "TesseraFrontDoor",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),

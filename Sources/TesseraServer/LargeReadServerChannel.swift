@@ -1,0 +1,38 @@
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+
+/// A server child channel that reads up to ``maximumRead`` bytes from the socket at a time, then sets up
+/// the channel it wraps (Hummingbird's HTTP/1).
+///
+/// NIO reads at most 64 KiB at a time by default, so a 512 KiB EBS block arrived as eight or more body
+/// chunks, each waking the request's task and crossing into the blob staging. Uploads are this server's
+/// main traffic: letting the read buffer grow to 1 MiB (it adapts, so small requests still read small)
+/// cuts those hand-offs; bench/README.md has the measurement.
+struct LargeReadServerChannel<Base: ServerChildChannel>: ServerChildChannel {
+    typealias Value = Base.Value
+    static var maximumRead: Int { 1 << 20 }
+
+    let base: Base
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let allocator = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 64 * 1024, maximum: Self.maximumRead)
+        return channel.setOption(ChannelOptions.recvAllocator, value: allocator).flatMap {
+            base.setup(channel: channel, logger: logger)
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await base.handle(value: value, logger: logger)
+    }
+}
+
+extension HTTPServerBuilder {
+    /// HTTP/1 with reads of up to 1 MiB (``LargeReadServerChannel``).
+    static var http1LargeReads: HTTPServerBuilder {
+        .init { responder in
+            LargeReadServerChannel(base: HTTP1Channel(responder: responder))
+        }
+    }
+}
