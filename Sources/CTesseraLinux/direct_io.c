@@ -23,3 +23,13 @@ int ctessera_clear_direct(int fd) {
     return 0;
 #endif
 }
+
+int ctessera_open_read_direct(const char *path) {
+#ifdef __linux__
+    return open(path, O_RDONLY | O_CLOEXEC | O_DIRECT);
+#else
+    (void)path;
+    errno = EINVAL;
+    return -1;
+#endif
+}

@@ -58,8 +58,13 @@ actor VerifiedBlobReader: BlobReader {
 
     private func readChunk() async throws -> ByteBuffer {
         let length = Int(min(Int64(Self.chunkSize), size - offset))
-        let fd = self.fd, path = self.path, at = self.offset
+        let fd = self.fd, path = self.path, at = self.offset, size = self.size
         return try await threadPool.runIfActive {
+            // A blob of at most one pooled buffer (an EBS block) is read whole, past the page cache.
+            if at == 0, size <= Int64(AlignedBufferPool.shared.bufferSize),
+               let whole = try DirectFileRead.readWhole(path, size: Int(size)) {
+                return whole
+            }
             var buffer = ByteBufferAllocator().buffer(capacity: length)
             let got = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { raw in
                 try POSIXFile.readAt(fd, into: UnsafeMutableRawBufferPointer(rebasing: raw.prefix(length)), offset: at, path: path)

@@ -46,7 +46,8 @@ struct FileSystemBlobStoreTests {
     @Test func blobModifiedOnDiskFailsItsReadWithoutTheFinalChunk() async throws {
         try await TestData.withTemporaryDirectory { root in
             let store = try await FileSystemBlobStore(root: root)
-            let bytes = TestData.bytes(count: 3 * 256 * 1024 + 1000, seed: 43)
+            // Over 1 MiB, so it streams in chunks (a smaller blob is read whole, in one chunk).
+            let bytes = TestData.bytes(count: 5 * 256 * 1024 + 1000, seed: 43)
             let digest = try await BlobStoreHelpers.put(bytes, into: store)
             try Self.flipByte(at: 10, in: Self.blobPath(root, digest))
 
@@ -59,6 +60,19 @@ struct FileSystemBlobStoreTests {
             let ranged = await BlobStoreHelpers.drain(try await store.read(digest, range: 0..<100))
             #expect(ranged.error as? StorageError == .corrupt(digest), "a ranged read checks the whole blob too")
             #expect(ranged.chunks.isEmpty)
+        }
+    }
+
+    @Test func blockSizedBlobModifiedOnDiskHandsOutNothing() async throws {
+        try await TestData.withTemporaryDirectory { root in
+            let store = try await FileSystemBlobStore(root: root)
+            let bytes = TestData.bytes(count: 524_288, seed: 45)
+            let digest = try await BlobStoreHelpers.put(bytes, into: store)
+            try Self.flipByte(at: 524_000, in: Self.blobPath(root, digest))
+
+            let (chunks, error) = await BlobStoreHelpers.drain(try await store.read(digest, range: nil))
+            #expect(error as? StorageError == .corrupt(digest))
+            #expect(chunks.isEmpty, "a blob read whole is checked before any of it is handed out")
         }
     }
 
