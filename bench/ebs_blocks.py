@@ -231,20 +231,25 @@ def main():
     try:
         put_s, snap = boto3_put(server.port, blocks)
         get_s = boto3_get(server.port, snap, len(blocks))
+        cpu = server.cpu_seconds()
         curl_s, curl_snap = curl_put(server.port, args.out, args.blocks)
+        cpu, put_cpu = server.cpu_seconds(), server.cpu_seconds() - cpu
         curl_get_s = curl_get(server.port, args.out, curl_snap, args.blocks)
+        cpu, get_cpu = server.cpu_seconds(), server.cpu_seconds() - cpu
         curl_same_s, _ = curl_put(server.port, args.out, args.blocks, distinct=1)
+        same_cpu = server.cpu_seconds() - cpu
         rss = f"{server.peak_rss_mib:.0f} MiB"
     finally:
         server.stop()
     rows.append((f"Tessera PutSnapshotBlock, boto3 × {THREADS} threads", rate(put_s, len(blocks)), rss, ""))
     rows.append((f"Tessera GetSnapshotBlock, boto3 × {THREADS} threads", rate(get_s, len(blocks)), rss, ""))
     rows.append((f"Tessera PutSnapshotBlock, curl --parallel {THREADS}", rate(curl_s, args.blocks), rss,
-                 f"native client, every block distinct: {limit_s / curl_s * 100:.0f} % of the disk's small-file rate"))
+                 f"native client, every block distinct: {limit_s / curl_s * 100:.0f} % of the disk's small-file rate; "
+                 + server_cpu(put_cpu, args.blocks)))
     rows.append((f"Tessera GetSnapshotBlock, curl --parallel {THREADS}", rate(curl_get_s, args.blocks), rss,
-                 "native client, blocks read back from disk"))
+                 "native client, blocks read back from disk; " + server_cpu(get_cpu, args.blocks)))
     rows.append((f"Tessera PutSnapshotBlock, curl --parallel {THREADS}, one block repeated", rate(curl_same_s, args.blocks), rss,
-                 "content already stored is not written again (zero blocks, shared blocks)"))
+                 "content already stored is not written again (zero blocks, shared blocks); " + server_cpu(same_cpu, args.blocks)))
     if not args.skip_moto:
         moto = start_moto()
         try:
@@ -276,6 +281,12 @@ def main():
     print("| --- | --- | --- | --- |")
     for row in rows:
         print("| " + " | ".join(row) + " |")
+
+
+def server_cpu(seconds, count):
+    """The server's own CPU per block, and the rate its two cores would allow if the client ran elsewhere."""
+    per_block = seconds / count
+    return f"server CPU {per_block * 1000:.2f} ms/block (2 cores ÷ that = {2 / per_block:.0f} blocks/s)"
 
 
 def server_data_dir(out, tag):
