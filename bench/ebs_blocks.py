@@ -50,9 +50,8 @@ def boto3_put(port, blocks):
     return seconds, snap
 
 
-def boto3_get(port, snap, count):
-    """16 threads of boto3 GetSnapshotBlock over every block; returns seconds."""
-    ebs = ebs_client(port)
+def block_tokens(ebs, snap, count):
+    """Every block's token, by index, from ListSnapshotBlocks; checks there are `count`."""
     tokens, kwargs = {}, {"SnapshotId": snap, "MaxResults": 10000}
     while True:
         page = ebs.list_snapshot_blocks(**kwargs)
@@ -61,6 +60,13 @@ def boto3_get(port, snap, count):
             break
         kwargs["NextToken"] = page["NextToken"]
     assert len(tokens) == count, (len(tokens), count)
+    return tokens
+
+
+def boto3_get(port, snap, count):
+    """16 threads of boto3 GetSnapshotBlock over every block; returns seconds."""
+    ebs = ebs_client(port)
+    tokens = block_tokens(ebs, snap, count)
 
     def get(item):
         index, token = item
@@ -112,14 +118,7 @@ def curl_get(port, out, snap, count):
     """curl --parallel (16 at once) GetSnapshotBlock of every block of `snap`, each request signed beforehand;
     checks every body's length; returns seconds."""
     ebs = ebs_client(port)
-    tokens, kwargs = {}, {"SnapshotId": snap, "MaxResults": 10000}
-    while True:
-        page = ebs.list_snapshot_blocks(**kwargs)
-        tokens.update({b["BlockIndex"]: b["BlockToken"] for b in page["Blocks"]})
-        if not page.get("NextToken"):
-            break
-        kwargs["NextToken"] = page["NextToken"]
-    assert len(tokens) == count, (len(tokens), count)
+    tokens = block_tokens(ebs, snap, count)
     config = os.path.join(out, "curl-get.cfg")
     bodies = os.path.join(out, "got")
     os.makedirs(bodies, exist_ok=True)
