@@ -24,11 +24,13 @@ int ctessera_clear_direct(int fd) {
 #endif
 }
 
-int ctessera_open_read_direct(const char *path) {
+int ctessera_set_direct(int fd) {
 #ifdef __linux__
-    return open(path, O_RDONLY | O_CLOEXEC | O_DIRECT);
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0) return -1;
+    return fcntl(fd, F_SETFL, flags | O_DIRECT);
 #else
-    (void)path;
+    (void)fd;
     errno = EINVAL;
     return -1;
 #endif

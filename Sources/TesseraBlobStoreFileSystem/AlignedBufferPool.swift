@@ -25,6 +25,11 @@ final class AlignedBufferPool: @unchecked Sendable {
     static let alignment = 4096
     static let shared = AlignedBufferPool(bufferSize: 1 << 20, keep: 32)
 
+    /// `length` rounded up to ``alignment``: what a direct read or write of `length` bytes must ask for.
+    static func padded(_ length: Int) -> Int {
+        (length + alignment - 1) / alignment * alignment
+    }
+
     let bufferSize: Int
     let keep: Int
     private let lock = NIOLock()

@@ -21,8 +21,7 @@ enum DirectFileWrite {
     /// it. The bytes of `buffer` past `length` are overwritten (zero padding). The caller makes the name
     /// durable (rename, directory fsync); on failure the file may exist, and the caller removes it.
     static func createDurable(_ path: String, from buffer: AlignedBuffer?, length: Int) throws {
-        let alignment = AlignedBufferPool.alignment
-        let padded = (length + alignment - 1) / alignment * alignment
+        let padded = AlignedBufferPool.padded(length)
         var fd: Int32 = -1
         if let buffer, padded <= buffer.capacity {
             fd = ctessera_open_new_direct(path)

@@ -61,8 +61,7 @@ actor VerifiedBlobReader: BlobReader {
         let fd = self.fd, path = self.path, at = self.offset, size = self.size
         return try await threadPool.runIfActive {
             // A blob of at most one pooled buffer (an EBS block) is read whole, past the page cache.
-            if at == 0, size <= Int64(AlignedBufferPool.shared.bufferSize),
-               let whole = try DirectFileRead.readWhole(path, size: Int(size)) {
+            if at == 0, let whole = try DirectFileRead.readWhole(fd, path: path, size: Int(size)) {
                 return whole
             }
             var buffer = ByteBufferAllocator().buffer(capacity: length)

@@ -12,9 +12,9 @@ int ctessera_start_writeback(int fd, int64_t offset, int64_t length);
 /// the platform has no direct I/O).
 int ctessera_open_new_direct(const char *path);
 
-/// Opens a file for reading that bypasses the page cache (Linux O_DIRECT, O_CLOEXEC); returns the
-/// descriptor, or -1 with errno set (EINVAL where there is no direct I/O).
-int ctessera_open_read_direct(const char *path);
+/// Turns direct I/O (Linux O_DIRECT) on for an open descriptor; returns 0, or -1 with errno set (EINVAL
+/// where the file system or the platform has no direct I/O).
+int ctessera_set_direct(int fd);
 
 /// Turns direct I/O off on a descriptor, so writes of any length and alignment go through the page
 /// cache again; returns 0, or -1 with errno set.
