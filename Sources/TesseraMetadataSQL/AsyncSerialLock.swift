@@ -20,6 +20,13 @@ final class AsyncSerialLock: Sendable {
     }
 
     private func acquire() async {
+        // Uncontended: taken without suspending, so the task is not rescheduled.
+        let taken = state.withLock { state -> Bool in
+            guard !state.held else { return false }
+            state.held = true
+            return true
+        }
+        if taken { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let resumeNow = state.withLock { state -> Bool in
                 if state.held {

@@ -7,8 +7,11 @@ import TesseraStorage
 /// ``SQLSessions`` on SQLite in WAL mode with `synchronous=FULL`, so a committed transaction survives a
 /// crash. Writes go through one connection, one batch at a time (SQLite has one writer); transactions
 /// that queue meanwhile commit together (``GroupCommit``), one fsync for the lot. Reads use a second
-/// connection, which WAL lets read the last commit while a write is being made.
+/// connection, which WAL lets read the last commit while a write is being made. Each connection has its own
+/// thread, which also runs the code that issues its statements (``SQLiteThread``).
 public final class SQLiteSessions: SQLSessions {
+    private let writerThread = SQLiteThread()
+    private let readerThread = SQLiteThread()
     private let connection: SQLiteConnection
     private let lock: AsyncSerialLock
     private let readConnection: SQLiteConnection
@@ -22,17 +25,19 @@ public final class SQLiteSessions: SQLSessions {
         let lock = AsyncSerialLock()
         self.lock = lock
         do {
-            connection = try await Self.open(path, logger: logger)
-            readConnection = try await Self.open(path, logger: logger)
+            connection = try await Self.open(path, on: writerThread, logger: logger)
+            readConnection = try await Self.open(path, on: readerThread, logger: logger)
         } catch {
+            try? await writerThread.shutdown()
+            try? await readerThread.shutdown()
             throw StorageError.backend("opening SQLite database \(path): \(error)")
         }
         let connection = self.connection
-        groupCommit = GroupCommit { batch in await Self.commit(batch, on: connection, lock: lock) }
+        groupCommit = GroupCommit(executor: writerThread) { batch in await Self.commit(batch, on: connection, lock: lock) }
     }
 
-    private static func open(_ path: String, logger: Logger) async throws -> SQLiteConnection {
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton,
+    private static func open(_ path: String, on thread: SQLiteThread, logger: Logger) async throws -> SQLiteConnection {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: thread.pool,
                                                          logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
         let db = connection.sql()
         for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000",
@@ -44,8 +49,10 @@ public final class SQLiteSessions: SQLSessions {
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let db = readConnection.sql()
-        return try await readLock.withLock {
-            try await translatingErrors { try await body(db) }
+        return try await withTaskExecutorPreference(readerThread) {
+            try await readLock.withLock {
+                try await translatingErrors { try await body(db) }
+            }
         }
     }
 
@@ -110,6 +117,8 @@ public final class SQLiteSessions: SQLSessions {
     public func close() async throws {
         try await readConnection.close()
         try await connection.close()
+        try await readerThread.shutdown()
+        try await writerThread.shutdown()
     }
 }
 
