@@ -20,8 +20,9 @@ final class SQLiteThread: TaskExecutor {
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let executor = asUnownedTaskExecutor()
-        // Runs the job even when the pool is shutting down (it then calls every queued item once, marked
-        // cancelled): a job left unrun would leave its task suspended for ever.
+        // Runs the job whatever state the pool reports: on shutdown the pool calls each queued item once,
+        // marked cancelled, and after it runs a new item on the caller's thread. A job left unrun would leave
+        // its task suspended for ever.
         pool.submit { _ in job.runSynchronously(on: executor) }
     }
 
