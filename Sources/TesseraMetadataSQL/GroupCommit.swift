@@ -23,13 +23,13 @@ final class GroupCommit: Sendable {
     static let maxBatch = 128
 
     private let queue = Mutex(Queue())
-    private let executor: (any TaskExecutor)?
+    private let executor: any TaskExecutor
     private let execute: @Sendable ([Item]) async -> Void
 
     /// - Parameters:
     ///   - executor: where the task that drains the queue runs (the writer connection's own thread).
     ///   - execute: runs one batch on the database and delivers every item's answer.
-    init(executor: (any TaskExecutor)? = nil, execute: @escaping @Sendable ([Item]) async -> Void) {
+    init(executor: any TaskExecutor, execute: @escaping @Sendable ([Item]) async -> Void) {
         self.executor = executor
         self.execute = execute
     }

@@ -28,8 +28,7 @@ public final class SQLiteSessions: SQLSessions {
             connection = try await Self.open(path, on: writerThread, logger: logger)
             readConnection = try await Self.open(path, on: readerThread, logger: logger)
         } catch {
-            try? await writerThread.shutdown()
-            try? await readerThread.shutdown()
+            await Self.stop(writerThread, readerThread)
             throw StorageError.backend("opening SQLite database \(path): \(error)")
         }
         let connection = self.connection
@@ -115,10 +114,19 @@ public final class SQLiteSessions: SQLSessions {
     }
 
     public func close() async throws {
-        try await readConnection.close()
-        try await connection.close()
-        try await readerThread.shutdown()
-        try await writerThread.shutdown()
+        do {
+            try await readConnection.close()
+            try await connection.close()
+        } catch {
+            await Self.stop(writerThread, readerThread)
+            throw error
+        }
+        await Self.stop(writerThread, readerThread)
+    }
+
+    /// Stops connections' threads; a closed or never-opened connection has no use for them.
+    private static func stop(_ threads: SQLiteThread...) async {
+        for thread in threads { try? await thread.shutdown() }
     }
 }
 

@@ -5,8 +5,8 @@ import NIOPosix
 /// SQLiteNIO runs every statement on the connection's thread pool and resumes the caller from there. When
 /// the caller is an ordinary task, each statement is two thread hand-offs, and the resumed task waits for
 /// a cooperative thread — behind whatever the cores are busy with (hashing uploads). A batch of
-/// transactions is a few statements per transaction, run one after another, so those waits added up to
-/// most of a block write's latency. A task that prefers this executor resumes on the very thread that ran
+/// transactions is a few statements per transaction, run one after another, so those waits added up on
+/// every write. A task that prefers this executor resumes on the very thread that ran
 /// the statement: the statements of a batch follow one another here without waking anything else.
 final class SQLiteThread: TaskExecutor {
     /// The single thread; SQLiteNIO is given it as the connection's pool.
@@ -26,7 +26,7 @@ final class SQLiteThread: TaskExecutor {
         pool.submit { _ in job.runSynchronously(on: executor) }
     }
 
-    /// Stops the thread once everything queued has run.
+    /// Stops the thread. Statements still queued fail with `CancellationError`; queued task jobs still run.
     func shutdown() async throws {
         try await pool.shutdownGracefully()
     }
