@@ -39,19 +39,22 @@ extension SQLMetadataStore: SnapshotMetadata {
 
     public func putSnapshotBlock(snapshotID: String, block: SnapshotBlock) async throws {
         try await sessions.transaction { db in
-            // One statement on the path every block takes: the row goes in only while the snapshot is pending.
+            // One statement on the path every block takes: the row goes in only while the snapshot is pending
+            // and not deleted (the engine may have judged that from a cached record).
             let pending = SnapshotRecord.Status.pending.rawValue
             let stored = try await db.raw("""
                 INSERT INTO ebs_blocks (snapshot_id, block_index, blob)
-                SELECT id, \(bind: block.index), \(bind: block.blob.hex) FROM ebs_snapshots WHERE id = \(bind: snapshotID) AND status = \(bind: pending)
+                SELECT id, \(bind: block.index), \(bind: block.blob.hex) FROM ebs_snapshots
+                WHERE id = \(bind: snapshotID) AND status = \(bind: pending) AND deleted_at IS NULL
                 ON CONFLICT (snapshot_id, block_index) DO UPDATE SET blob = excluded.blob
                 RETURNING block_index
                 """).first()
             guard stored == nil else { return }
-            let status = try await db.raw("SELECT status FROM ebs_snapshots WHERE id = \(bind: snapshotID)").first()
-                .map { try $0.decode(column: "status", as: String.self) }
-            guard let status else { throw StorageError.notFound("snapshot \(snapshotID)") }
-            throw StorageError.conflict("snapshot \(snapshotID) is \(status)")
+            let row = try await db.raw("SELECT status, deleted_at FROM ebs_snapshots WHERE id = \(bind: snapshotID)").first()
+            guard let row, try row.decode(column: "deleted_at", as: Int64?.self) == nil else {
+                throw StorageError.notFound("snapshot \(snapshotID)")
+            }
+            throw StorageError.conflict("snapshot \(snapshotID) is \(try row.decode(column: "status", as: String.self))")
         }
     }
 

@@ -53,7 +53,7 @@ extension SnapshotService {
     /// EC2 DeleteSnapshot: the snapshot disappears from every API; blocks a child still reads stay.
     public func deleteSnapshot(accountID: String, region: String, snapshotID: String) async throws {
         _ = try await requireSnapshot(snapshotID, accountID: accountID, region: region)
-        guard try await snapshotStorage({ try await metadata.deleteSnapshot(id: snapshotID, at: clock.now) }) else {
+        guard try await changingSnapshot(snapshotID, { try await metadata.deleteSnapshot(id: snapshotID, at: clock.now) }) else {
             throw SnapshotError.snapshotNotFound("The snapshot '\(snapshotID)' does not exist.")
         }
     }

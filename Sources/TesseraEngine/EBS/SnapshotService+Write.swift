@@ -23,7 +23,7 @@ extension SnapshotService {
         guard let lengthText = dataLength, let length = Int64(lengthText) else {
             throw SnapshotError.constraint("1 validation error detected: Value null at 'dataLength' failed to satisfy constraint: Member must not be null")
         }
-        let snapshot = try await requireSnapshot(snapshotID, accountID: accountID, region: region)
+        let snapshot = try await requireSnapshot(snapshotID, accountID: accountID, region: region, trustingCachedPending: true)
         guard snapshot.status == .pending else {
             throw SnapshotError.validation(.invalidSnapshotID, "Snapshot is already completed")
         }
@@ -58,6 +58,8 @@ extension SnapshotService {
             try await metadata.putSnapshotBlock(snapshotID: snapshotID, block: SnapshotBlock(index: index, blob: received.digest))
         } catch StorageError.conflict {
             throw SnapshotError.validation(.invalidSnapshotID, "Snapshot is already completed")
+        } catch StorageError.notFound {
+            throw SnapshotError.snapshotNotFound("The snapshot '\(snapshotID)' does not exist.")
         } catch let error as StorageError {
             throw SnapshotError.storageFailure(error.description)
         }
@@ -95,7 +97,7 @@ extension SnapshotService {
         } else if let checksum, EBSLinearChecksum.aggregate(own.map(\.blob)) != checksum {
             failure = "Checksum mismatch for snapshot"
         }
-        let finished = try await snapshotStorage {
+        let finished = try await changingSnapshot(snapshotID) {
             try await metadata.finishSnapshot(id: snapshotID, status: failure == nil ? .completed : .error, message: failure)
         }
         return finished?.status ?? .error

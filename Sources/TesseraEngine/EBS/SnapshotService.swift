@@ -15,6 +15,7 @@ public struct SnapshotService: Sendable {
     let ingest: BlobIngest
     let tokens: BlockTokens
     let clock: EngineClock
+    let records = SnapshotRecordCache()
 
     public init(metadata: any SnapshotMetadata, blobs: any BlobStore, tokens: BlockTokens, clock: EngineClock = .system) {
         self.metadata = metadata
@@ -25,8 +26,11 @@ public struct SnapshotService: Sendable {
     }
 
     /// The caller's snapshot in the caller's region, its timeout applied; another account's or region's is not found.
-    func requireSnapshot(_ id: String, accountID: String, region: String) async throws -> SnapshotRecord {
-        guard let snapshot = try await snapshotStorage({ try await metadata.snapshot(id: id) }),
+    /// - Parameter trustingCachedPending: the caller re-checks that the snapshot is still pending as it writes
+    ///   (PutSnapshotBlock), so a pending record from ``SnapshotRecordCache`` will do.
+    func requireSnapshot(_ id: String, accountID: String, region: String,
+                         trustingCachedPending: Bool = false) async throws -> SnapshotRecord {
+        guard let snapshot = try await snapshotRecord(id, trustingCachedPending: trustingCachedPending),
               snapshot.accountID == accountID, snapshot.region == region, snapshot.deletedAt == nil else {
             throw SnapshotError.snapshotNotFound("The snapshot '\(id)' does not exist.")
         }
@@ -38,9 +42,28 @@ public struct SnapshotService: Sendable {
     func applyingTimeout(_ snapshot: SnapshotRecord) async throws -> SnapshotRecord {
         guard snapshot.status == .pending,
               clock.now > snapshot.startTime.addingTimeInterval(TimeInterval(snapshot.timeoutMinutes * 60)) else { return snapshot }
-        return try await snapshotStorage {
+        return try await changingSnapshot(snapshot.id) {
             try await metadata.finishSnapshot(id: snapshot.id, status: .error, message: "Snapshot timed out before it was completed")
         } ?? snapshot
+    }
+
+    /// A snapshot's record: from ``SnapshotRecordCache`` if it is completed there (only deleting it changes it
+    /// then) or pending and the caller says that will do, else from the database.
+    func snapshotRecord(_ id: String, trustingCachedPending: Bool = false) async throws -> SnapshotRecord? {
+        if let cached = records.record(id),
+           cached.status == .completed || (cached.status == .pending && trustingCachedPending) {
+            return cached
+        }
+        let generation = records.beginRead()
+        let record = try await snapshotStorage { try await metadata.snapshot(id: id) }
+        if let record { records.store(record, readSince: generation) }
+        return record
+    }
+
+    /// Runs a change to a snapshot's record (complete, time out, delete), then drops any cached copy.
+    func changingSnapshot<T>(_ id: String, _ change: () async throws -> T) async throws -> T {
+        defer { records.forget(id) }
+        return try await snapshotStorage(change)
     }
 
     /// A completed snapshot; pending and errored ones are not found, as in EBS.
@@ -54,7 +77,7 @@ public struct SnapshotService: Sendable {
     func chain(of snapshot: SnapshotRecord) async throws -> [SnapshotRecord] {
         var chain = [snapshot]
         while let parentID = chain.last?.parentID {
-            guard let parent = try await snapshotStorage({ try await metadata.snapshot(id: parentID) }) else { break }
+            guard let parent = try await snapshotRecord(parentID) else { break }
             chain.append(parent)
         }
         return chain
