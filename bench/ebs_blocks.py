@@ -9,11 +9,12 @@ is 90 % zero blocks takes on disk.
 
 Prints a Markdown table for bench/README.md. Servers listen on 127.0.0.1 only and are stopped at the end.
 """
-import argparse, base64, concurrent.futures, hashlib, mmap, os, shutil, subprocess, sys, time, urllib.parse
+import argparse, base64, concurrent.futures, hashlib, mmap, os, resource, shutil, subprocess, sys, time, urllib.parse
 
 import boto3
 from botocore.config import Config
 
+import sendfile_client
 from benchlib import KEY, MIB, SECRET, run_dd, signed_headers, start_moto, start_tessera
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -79,9 +80,10 @@ def boto3_get(port, snap, count):
     return time.monotonic() - start
 
 
-def curl_put(port, out, count, distinct=None):
-    """curl --parallel (16 at once) PUTting `count` blocks from `distinct` block files (default: every block
-    distinct, so nothing is saved by dedup); returns (seconds, snapshot id)."""
+def block_puts(port, out, count, distinct=None):
+    """A new snapshot and `count` PutSnapshotBlock requests for it, signed as botocore would, their bodies
+    from `distinct` block files (default: every block distinct, so nothing is saved by dedup); returns
+    (snapshot id, [(path, headers, body file)])."""
     distinct = distinct or count
     ebs = ebs_client(port)
     snap = ebs.start_snapshot(VolumeSize=max(1, (count + 2047) // 2048))["SnapshotId"]
@@ -92,40 +94,77 @@ def curl_put(port, out, count, distinct=None):
         with open(path, "wb") as f:
             f.write(data)
         files.append((path, checksum(data)))
+    requests = []
+    for index in range(count):
+        path, sum_ = files[index % distinct]
+        url = f"/snapshots/{snap}/blocks/{index}"
+        requests.append((url, signed_headers(port, "ebs", "PUT", url, {
+            "x-amz-Data-Length": str(BLOCK), "x-amz-Checksum": sum_, "x-amz-Checksum-Algorithm": "SHA256",
+            "X-Amz-Content-SHA256": "UNSIGNED-PAYLOAD"}), path))
+    os.sync()  # the block files just written must not be flushing while the server's writes are timed
+    return snap, requests
+
+
+def block_gets(port, snap, count):
+    """GetSnapshotBlock requests for every block of `snap`, signed beforehand: [(path, headers)]."""
+    tokens = block_tokens(ebs_client(port), snap, count)
+    requests = []
+    for index, token in sorted(tokens.items()):
+        url = f"/snapshots/{snap}/blocks/{index}?blockToken={urllib.parse.quote(token, safe='')}"
+        requests.append((url, signed_headers(port, "ebs", "GET", url, {})))
+    return requests
+
+
+def complete(port, snap, count):
+    status = ebs_client(port).complete_snapshot(SnapshotId=snap, ChangedBlocksCount=count)["Status"]
+    assert status == "completed", "every block sent was stored"
+
+
+class ClientCPU:
+    """CPU used by this process and its finished children while the block is timed (the client's share
+    of the two cores)."""
+
+    def __enter__(self):
+        self.start = self._now()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = self._now() - self.start
+
+    @staticmethod
+    def _now():
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def curl_put(port, out, count, distinct=None):
+    """curl --parallel (16 at once) PUTting `count` blocks; returns (seconds, client CPU seconds, snapshot id)."""
+    snap, requests = block_puts(port, out, count, distinct)
     config = os.path.join(out, "curl.cfg")
     with open(config, "w") as cfg:
-        for index in range(count):
-            path, sum_ = files[index % distinct]
-            url = f"/snapshots/{snap}/blocks/{index}"
-            headers = signed_headers(port, "ebs", "PUT", url, {
-                "x-amz-Data-Length": str(BLOCK), "x-amz-Checksum": sum_, "x-amz-Checksum-Algorithm": "SHA256",
-                "X-Amz-Content-SHA256": "UNSIGNED-PAYLOAD"})
+        for n, (url, headers, path) in enumerate(requests):
             cfg.write(f'url = "http://127.0.0.1:{port}{url}"\nupload-file = "{path}"\noutput = "/dev/null"\n')
             cfg.write('header = "Expect:"\n')
             for name, value in headers.items():
                 cfg.write(f'header = "{name}: {value}"\n')
-            if index + 1 < count:
+            if n + 1 < count:
                 cfg.write("next\n")
-    os.sync()  # the block files just written must not be flushing while the server's writes are timed
     start = time.monotonic()
-    subprocess.run(["curl", "-sS", "--no-progress-meter", "--fail-with-body", "--parallel", "--parallel-max", str(THREADS), "-K", config], check=True)
+    with ClientCPU() as cpu:
+        subprocess.run(["curl", "-sS", "--no-progress-meter", "--fail-with-body", "--parallel", "--parallel-max", str(THREADS), "-K", config], check=True)
     seconds = time.monotonic() - start
-    assert ebs.complete_snapshot(SnapshotId=snap, ChangedBlocksCount=count)["Status"] == "completed", "every block curl sent was stored"
-    return seconds, snap
+    complete(port, snap, count)
+    return seconds, cpu.seconds, snap
 
 
 def curl_get(port, out, snap, count):
-    """curl --parallel (16 at once) GetSnapshotBlock of every block of `snap`, each request signed beforehand;
-    checks every body's length; returns seconds."""
-    ebs = ebs_client(port)
-    tokens = block_tokens(ebs, snap, count)
+    """curl --parallel (16 at once) GetSnapshotBlock of every block of `snap`; checks every body's length;
+    returns (seconds, client CPU seconds)."""
     config = os.path.join(out, "curl-get.cfg")
     bodies = os.path.join(out, "got")
     os.makedirs(bodies, exist_ok=True)
     with open(config, "w") as cfg:
-        for n, (index, token) in enumerate(sorted(tokens.items())):
-            url = f"/snapshots/{snap}/blocks/{index}?blockToken={urllib.parse.quote(token, safe='')}"
-            headers = signed_headers(port, "ebs", "GET", url, {})
+        for n, (url, headers) in enumerate(block_gets(port, snap, count)):
             # Every body lands in one of 16 files, so the check below reads what the server sent
             # without the page cache filling with 1 GiB of copies.
             cfg.write(f'url = "http://127.0.0.1:{port}{url}"\noutput = "{bodies}/{n % THREADS}"\n')
@@ -135,13 +174,40 @@ def curl_get(port, out, snap, count):
             if n + 1 < count:
                 cfg.write("next\n")
     start = time.monotonic()
-    done = subprocess.run(["curl", "-sS", "--no-progress-meter", "--fail-with-body", "--parallel", "--parallel-max", str(THREADS), "-K", config],
-                          check=True, capture_output=True, text=True)
+    with ClientCPU() as cpu:
+        done = subprocess.run(["curl", "-sS", "--no-progress-meter", "--fail-with-body", "--parallel", "--parallel-max", str(THREADS), "-K", config],
+                              check=True, capture_output=True, text=True)
     seconds = time.monotonic() - start
     sizes = done.stdout.split()
     assert len(sizes) == count and all(int(size) == BLOCK for size in sizes), "every block came back whole"
     shutil.rmtree(bodies, ignore_errors=True)
-    return seconds
+    return seconds, cpu.seconds
+
+
+def sendfile_put(port, out, count, distinct=None):
+    """16 keep-alive connections PUTting `count` blocks with os.sendfile (sendfile_client.py); returns
+    (seconds, client CPU seconds, snapshot id)."""
+    snap, requests = block_puts(port, out, count, distinct)
+    prepared = [sendfile_client.Request("PUT", url, port, headers, path) for url, headers, path in requests]
+    start = time.monotonic()
+    with ClientCPU() as cpu:
+        answers = sendfile_client.run(port, prepared, THREADS)
+    seconds = time.monotonic() - start
+    assert all(200 <= status < 300 for status, _ in answers), "every block was accepted"
+    complete(port, snap, count)
+    return seconds, cpu.seconds, snap
+
+
+def sendfile_get(port, snap, count):
+    """16 keep-alive connections reading every block of `snap`; checks every body's length; returns
+    (seconds, client CPU seconds)."""
+    prepared = [sendfile_client.Request("GET", url, port, headers) for url, headers in block_gets(port, snap, count)]
+    start = time.monotonic()
+    with ClientCPU() as cpu:
+        answers = sendfile_client.run(port, prepared, THREADS)
+    seconds = time.monotonic() - start
+    assert all(answer == (200, BLOCK) for answer in answers), "every block came back whole"
+    return seconds, cpu.seconds
 
 
 def sparse_volume(port, data_dir, gib=8, random_share=0.10):
@@ -230,32 +296,42 @@ def main():
     try:
         put_s, snap = boto3_put(server.port, blocks)
         get_s = boto3_get(server.port, snap, len(blocks))
+        native = {}
+        for name, put, get in (("curl", curl_put, curl_get), ("sendfile", sendfile_put, sendfile_get)):
+            cpu = server.cpu_seconds()
+            seconds, client_cpu, native_snap = put(server.port, args.out, args.blocks)
+            cpu, put_cpu = server.cpu_seconds(), server.cpu_seconds() - cpu
+            native[name, "put"] = (seconds, client_cpu, put_cpu)
+            seconds, client_cpu = get(server.port, args.out, native_snap, args.blocks) if name == "curl" else get(server.port, native_snap, args.blocks)
+            native[name, "get"] = (seconds, client_cpu, server.cpu_seconds() - cpu)
         cpu = server.cpu_seconds()
-        curl_s, curl_snap = curl_put(server.port, args.out, args.blocks)
-        cpu, put_cpu = server.cpu_seconds(), server.cpu_seconds() - cpu
-        curl_get_s = curl_get(server.port, args.out, curl_snap, args.blocks)
-        cpu, get_cpu = server.cpu_seconds(), server.cpu_seconds() - cpu
-        curl_same_s, _ = curl_put(server.port, args.out, args.blocks, distinct=1)
-        same_cpu = server.cpu_seconds() - cpu
+        seconds, client_cpu, _ = sendfile_put(server.port, args.out, args.blocks, distinct=1)
+        native["sendfile", "same"] = (seconds, client_cpu, server.cpu_seconds() - cpu)
         rss = f"{server.peak_rss_mib:.0f} MiB"
     finally:
         server.stop()
     rows.append((f"Tessera PutSnapshotBlock, boto3 × {THREADS} threads", rate(put_s, len(blocks)), rss, ""))
     rows.append((f"Tessera GetSnapshotBlock, boto3 × {THREADS} threads", rate(get_s, len(blocks)), rss, ""))
-    rows.append((f"Tessera PutSnapshotBlock, curl --parallel {THREADS}", rate(curl_s, args.blocks), rss,
-                 f"native client, every block distinct: {limit_s / curl_s * 100:.0f} % of the disk's small-file rate; "
-                 + server_cpu(put_cpu, args.blocks)))
-    rows.append((f"Tessera GetSnapshotBlock, curl --parallel {THREADS}", rate(curl_get_s, args.blocks), rss,
-                 "native client, blocks read back from disk; " + server_cpu(get_cpu, args.blocks)))
-    rows.append((f"Tessera PutSnapshotBlock, curl --parallel {THREADS}, one block repeated", rate(curl_same_s, args.blocks), rss,
-                 "content already stored is not written again (zero blocks, shared blocks); " + server_cpu(same_cpu, args.blocks)))
+    clients = {"curl": f"curl --parallel {THREADS}", "sendfile": f"sendfile client × {THREADS} connections"}
+    notes = {"put": f"every block distinct: {{:.0f}} % of the disk's small-file rate; ",
+             "get": "blocks read back from disk; ",
+             "same": "content already stored is not written again (zero blocks, shared blocks); "}
+    for (name, kind), (seconds, client_cpu, cpu) in native.items():
+        operation = "GetSnapshotBlock" if kind == "get" else "PutSnapshotBlock"
+        label = f"Tessera {operation}, {clients[name]}" + (", one block repeated" if kind == "same" else "")
+        rows.append((label, rate(seconds, args.blocks), rss,
+                     notes[kind].format(limit_s / seconds * 100) + cpu_split(client_cpu, cpu, args.blocks)))
     if not args.skip_moto:
         moto = start_moto()
         try:
             moto_put, moto_snap = boto3_put(moto.port, blocks)
             moto_get = boto3_get(moto.port, moto_snap, len(blocks))
-            moto_curl, moto_curl_snap = curl_put(moto.port, args.out, args.blocks)
-            moto_curl_get = curl_get(moto.port, args.out, moto_curl_snap, args.blocks)
+            moto_native = {}
+            for name, put, get in (("curl", curl_put, curl_get), ("sendfile", sendfile_put, sendfile_get)):
+                seconds, _, moto_native_snap = put(moto.port, args.out, args.blocks)
+                moto_native[name, "put"] = seconds
+                got = get(moto.port, args.out, moto_native_snap, args.blocks) if name == "curl" else get(moto.port, moto_native_snap, args.blocks)
+                moto_native[name, "get"] = got[0]
             moto_rss = f"{moto.peak_rss_mib:.0f} MiB"
         finally:
             moto.stop()
@@ -263,10 +339,11 @@ def main():
                      f"Tessera is {moto_put / put_s:.1f}× moto (boto3 client)"))
         rows.append((f"moto GetSnapshotBlock, boto3 × {THREADS} threads", rate(moto_get, len(blocks)), moto_rss,
                      f"Tessera is {moto_get / get_s:.1f}× moto"))
-        rows.append((f"moto PutSnapshotBlock, curl --parallel {THREADS}", rate(moto_curl, args.blocks), moto_rss,
-                     f"Tessera is {moto_curl / curl_s:.1f}× moto (native client; moto keeps blocks in memory, no fsync)"))
-        rows.append((f"moto GetSnapshotBlock, curl --parallel {THREADS}", rate(moto_curl_get, args.blocks), moto_rss,
-                     f"Tessera is {moto_curl_get / curl_get_s:.1f}× moto (native client)"))
+        for (name, kind), seconds in moto_native.items():
+            operation = "GetSnapshotBlock" if kind == "get" else "PutSnapshotBlock"
+            rows.append((f"moto {operation}, {clients[name]}", rate(seconds, args.blocks), moto_rss,
+                         f"Tessera is {seconds / native[name, kind][0]:.1f}× moto"
+                         + (" (moto keeps blocks in memory, no fsync)" if kind == "put" else "")))
     if not args.skip_sparse:
         server = start_tessera(args.bin, args.out, "sparse")
         try:
@@ -282,10 +359,12 @@ def main():
         print("| " + " | ".join(row) + " |")
 
 
-def server_cpu(seconds, count):
-    """The server's own CPU per block, and the rate its two cores would allow if the client ran elsewhere."""
-    per_block = seconds / count
-    return f"server CPU {per_block * 1000:.2f} ms/block (2 cores ÷ that = {2 / per_block:.0f} blocks/s)"
+def cpu_split(client_seconds, server_seconds, count):
+    """Who used the two cores: the client's and the server's CPU per block, and the rate the server's two
+    cores would allow if the client ran elsewhere."""
+    server = server_seconds / count
+    return (f"client CPU {client_seconds / count * 1000:.2f} ms/block, server CPU {server * 1000:.2f} ms/block "
+            f"(2 cores ÷ server's = {2 / server:.0f} blocks/s)")
 
 
 def server_data_dir(out, tag):
