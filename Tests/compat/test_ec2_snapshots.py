@@ -80,6 +80,33 @@ def test_delete_hides_the_snapshot_and_keeps_its_child_whole(ebs, ec2):
     assert got == data
 
 
+def test_a_snapshot_deleted_while_written_takes_no_more_blocks(ebs, ec2):
+    snap = ebs.start_snapshot(VolumeSize=1)["SnapshotId"]
+    put(ebs, snap, 0, os.urandom(BLOCK))  # the server now holds this snapshot's record for the next blocks
+    ec2.delete_snapshot(SnapshotId=snap)
+    with pytest.raises(ClientError) as error:
+        put(ebs, snap, 1, os.urandom(BLOCK))
+    assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    with pytest.raises(ClientError) as error:
+        ebs.complete_snapshot(SnapshotId=snap, ChangedBlocksCount=1)
+    assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_a_deleted_snapshot_that_was_just_read_is_gone_at_once(ebs, ec2):
+    snap = ebs.start_snapshot(VolumeSize=1)["SnapshotId"]
+    put(ebs, snap, 0, os.urandom(BLOCK))
+    ebs.complete_snapshot(SnapshotId=snap, ChangedBlocksCount=1)
+    (block,) = ebs.list_snapshot_blocks(SnapshotId=snap)["Blocks"]
+    ec2.delete_snapshot(SnapshotId=snap)
+    with pytest.raises(ClientError) as error:
+        ebs.get_snapshot_block(SnapshotId=snap, BlockIndex=0, BlockToken=block["BlockToken"])
+    assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    with pytest.raises(ClientError) as error:
+        ebs.list_snapshot_blocks(SnapshotId=snap)
+    assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
 def test_bad_signature_is_an_ec2_auth_failure(tessera):
     bad = boto3.client("ec2", endpoint_url=tessera.endpoint, region_name="us-east-1",
                        aws_access_key_id=TEST_ACCOUNTS["one"].access_key, aws_secret_access_key="not-the-secret")
