@@ -40,12 +40,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds an unreferenced blob is kept before a sweep removes it.")
     var gcGrace: Double = 3600
 
+    @Option(help: "Seconds a connection may send nothing (between requests, or stalled mid-body) before it is closed.")
+    var idleTimeout: Double = 60
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
         guard (0...65535).contains(port) else { throw ValidationError("port \(port) is not 0...65535") }
         guard glacierJobDelay >= 0 else { throw ValidationError("--glacier-job-delay must not be negative") }
         guard gcInterval > 0 else { throw ValidationError("--gc-interval must be positive") }
         guard gcGrace >= 1 else { throw ValidationError("--gc-grace must be at least 1 second: uploads in flight need it") }
+        guard idleTimeout > 0 && idleTimeout <= 86_400 else { throw ValidationError("--idle-timeout must be more than 0 and at most 86400 seconds") }
     }
 
     func run() async throws {
@@ -68,6 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.glacierJobDelay = glacierJobDelay
         configuration.gcInterval = gcInterval
         configuration.gcGrace = gcGrace
+        configuration.idleTimeout = idleTimeout
         let environment = ProcessInfo.processInfo.environment
         if let key = environment["TESSERA_ACCESS_KEY"], let secret = environment["TESSERA_SECRET_KEY"] {
             configuration.environmentAccount = .init(accessKey: key, secret: secret,

@@ -29,10 +29,11 @@ struct LargeReadServerChannel<Base: ServerChildChannel>: ServerChildChannel {
 }
 
 extension HTTPServerBuilder {
-    /// HTTP/1 with reads of up to 1 MiB (``LargeReadServerChannel``).
-    static var http1LargeReads: HTTPServerBuilder {
+    /// HTTP/1 with reads of up to 1 MiB (``LargeReadServerChannel``), closing a connection that has sent
+    /// nothing for `idleTimeout` (between requests, or stalled in the middle of a request's body).
+    static func http1LargeReads(idleTimeout: TimeAmount) -> HTTPServerBuilder {
         .init { responder in
-            LargeReadServerChannel(base: HTTP1Channel(responder: responder))
+            LargeReadServerChannel(base: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout)))
         }
     }
 }

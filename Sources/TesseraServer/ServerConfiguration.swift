@@ -18,6 +18,9 @@ public struct ServerConfiguration: Sendable {
     public var gcInterval: TimeInterval = 600
     /// How old an unreferenced blob must be before a sweep removes it.
     public var gcGrace: TimeInterval = 3600
+    /// Seconds a connection may send nothing, between requests or in the middle of a body, before it is
+    /// closed: a client that stalls mid-upload gives back its connection and its staged bytes.
+    public var idleTimeout: TimeInterval = 60
 
     public init() {}
 }

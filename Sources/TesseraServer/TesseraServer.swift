@@ -27,7 +27,7 @@ public enum TesseraServer {
         let collector = GarbageCollector(blobs: stores.blobs, references: stores.metadata, grace: configuration.gcGrace)
         let app = Application(
             router: router,
-            server: .http1LargeReads,
+            server: .http1LargeReads(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout * 1_000_000_000))),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Tessera"),
             services: [GarbageCollectionService(collector: collector, interval: configuration.gcInterval, logger: logger)],
             onServerRunning: { channel in
