@@ -6,15 +6,17 @@ import TesseraEBSAPI
 import TesseraSigV4
 import TesseraWire
 
-/// Renders a refused signature in the error format of the protocol the request was for: EBS for
-/// `/snapshots…`, Glacier for everything else.
+/// Renders a refused signature in the error format of the protocol the request was for (``ProtocolOfRequest``).
 enum AuthErrorResponse {
     static func render(_ error: SigV4Error, for request: Request) -> Response {
-        if request.uri.path.hasPrefix("/snapshots") { return EBSResponse.error(ebsError(error)) }
-        if request.uri.path == "/" { return ec2Error(error) }
-        let wire = glacierError(error)
-        return Response(status: .init(code: wire.status), headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: wire.body)))
+        switch ProtocolOfRequest(request) {
+        case .ebs: return EBSResponse.error(ebsError(error))
+        case .ec2: return ec2Error(error)
+        case .glacier:
+            let wire = glacierError(error)
+            return Response(status: .init(code: wire.status), headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: wire.body)))
+        }
     }
 
     /// EC2's answers: 401 AuthFailure for credentials it cannot validate, 400 for a malformed request.

@@ -52,6 +52,7 @@ public enum TesseraServer {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: TrafficMetricsMiddleware())
         router.add(middleware: SigV4AuthMiddleware(credentials: credentials, clock: { Date() }))
+        router.add(middleware: UnknownOperationMiddleware())
         router.get("/health") { _, _ in Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],

@@ -16,12 +16,14 @@ public struct EBSWireError: Error, Sendable, Equatable {
         case unrecognizedClient = "UnrecognizedClientException"
         case missingAuthenticationToken = "MissingAuthenticationTokenException"
         case incompleteSignature = "IncompleteSignatureException"
+        /// No operation has this method and path.
+        case unknownOperation = "UnknownOperationException"
 
         public var status: Int {
             switch self {
             case .validation, .requestThrottled, .incompleteSignature: 400
             case .accessDenied, .invalidSignature, .unrecognizedClient, .missingAuthenticationToken: 403
-            case .resourceNotFound: 404
+            case .resourceNotFound, .unknownOperation: 404
             case .conflict: 409
             case .serviceQuotaExceeded: 402
             case .internalServer: 500

@@ -13,11 +13,13 @@ public enum GlacierErrorCode: String, Sendable, CaseIterable {
     case missingAuthenticationToken = "MissingAuthenticationTokenException"
     case incompleteSignature = "IncompleteSignatureException"
     case badRequest = "BadRequest"
+    /// No operation has this method and path.
+    case unknownOperation = "UnknownOperationException"
 
     /// The HTTP status Glacier answers this error with (aws-semantics.md §1.1, §4.4).
     public var status: Int {
         switch self {
-        case .resourceNotFound: 404
+        case .resourceNotFound, .unknownOperation: 404
         case .accessDenied, .invalidSignature: 403
         case .requestTimeout: 408
         case .serviceUnavailable: 500
