@@ -181,7 +181,8 @@ def run_all(endpoint, templates, service, rng):
         for _ in range(MUTANTS_PER_TEMPLATE):
             place, path, headers, body = template.mutant(rng)
             response = send(endpoint, template.method, path, headers, body, service)
-            if response.status_code >= 500 or not error_shape_ok(response, service):
+            answered_as = "ec2" if path.split("?")[0] == "/" else service  # `/` is EC2's endpoint
+            if response.status_code >= 500 or not error_shape_ok(response, answered_as):
                 failures.append(f"{template.name} ({place}) {template.method} {path[:120]} "
                                 f"{ {k: v[:60] for k, v in headers.items()} } -> {response.status_code} {response.text[:200]}")
     return failures
