@@ -20,11 +20,14 @@ enum DirectFileWrite {
     /// Creates `path` (which must not exist) holding the first `length` bytes of `buffer`, and fdatasyncs
     /// it. The bytes of `buffer` past `length` are overwritten (zero padding). The caller makes the name
     /// durable (rename, directory fsync); on failure the file may exist, and the caller removes it.
-    static func createDurable(_ path: String, from buffer: AlignedBuffer?, length: Int) throws {
+    /// - Parameter openDirect: creates the file for direct writes, or answers -1 with `errno` set (tests
+    ///   stand in a file system without direct I/O here).
+    static func createDurable(_ path: String, from buffer: AlignedBuffer?, length: Int,
+                              openDirect: (String) -> Int32 = { ctessera_open_new_direct($0) }) throws {
         let padded = AlignedBufferPool.padded(length)
         var fd: Int32 = -1
         if let buffer, padded <= buffer.capacity {
-            fd = ctessera_open_new_direct(path)
+            fd = openDirect(path)
             if fd < 0 {
                 // EINVAL: no direct I/O here (some kernels create the file before they refuse the flag).
                 guard errno == EINVAL else { throw POSIXFile.failure("open", path) }
