@@ -78,7 +78,12 @@ public struct EC2SnapshotAPI: Sendable {
     }
 
     static func error(_ failure: EC2Failure, context: TesseraRequestContext) -> Response {
-        xml(EC2XML.error(code: failure.code, message: failure.message, requestID: context.requestID), status: failure.status)
+        error(code: failure.code, message: failure.message, status: failure.status, requestID: context.requestID)
+    }
+
+    /// An EC2 error response; also for requests refused before they reach this API (signature, routing).
+    public static func error(code: String, message: String, status: HTTPResponse.Status, requestID: String) -> Response {
+        xml(EC2XML.error(code: code, message: message, requestID: requestID), status: status)
     }
 }
 

@@ -19,7 +19,7 @@ extension HTTPField.Name {
 }
 
 /// Building Glacier responses.
-enum GlacierResponse {
+public enum GlacierResponse {
     static func empty(_ status: HTTPResponse.Status, _ headers: HTTPFields = [:]) -> Response {
         Response(status: status, headers: headers)
     }
@@ -32,7 +32,7 @@ enum GlacierResponse {
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func error(_ error: GlacierWireError) -> Response {
+    public static func error(_ error: GlacierWireError) -> Response {
         Response(status: HTTPResponse.Status(code: error.status),
                  headers: [.contentType: "application/json"],
                  body: ResponseBody(byteBuffer: ByteBuffer(bytes: error.body)))

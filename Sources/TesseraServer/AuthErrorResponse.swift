@@ -1,8 +1,8 @@
 import Hummingbird
 import HTTPTypes
-import NIOCore
 import TesseraCore
 import TesseraEBSAPI
+import TesseraGlacierAPI
 import TesseraSigV4
 import TesseraWire
 
@@ -12,10 +12,7 @@ enum AuthErrorResponse {
         switch ProtocolOfRequest(request) {
         case .ebs: return EBSResponse.error(ebsError(error))
         case .ec2: return ec2Error(error)
-        case .glacier:
-            let wire = glacierError(error)
-            return Response(status: .init(code: wire.status), headers: [.contentType: "application/json"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: wire.body)))
+        case .glacier: return GlacierResponse.error(glacierError(error))
         }
     }
 
@@ -26,8 +23,7 @@ enum AuthErrorResponse {
         case .incompleteSignature, .unsupportedAlgorithm: ("IncompleteSignature", .badRequest)
         case .unrecognizedClient, .signatureDoesNotMatch, .expired, .notYetCurrent, .presignedExpired: ("AuthFailure", .unauthorized)
         }
-        let text = EC2XML.error(code: code, message: error.message, requestID: RandomID.urlSafe(length: 20))
-        return Response(status: status, headers: [.contentType: "text/xml;charset=UTF-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        return EC2SnapshotAPI.error(code: code, message: error.message, status: status, requestID: RandomID.urlSafe(length: 20))
     }
 
     /// EBS's answers: rest-json services answer authentication failures with 403 (aws-semantics.md §4.4).

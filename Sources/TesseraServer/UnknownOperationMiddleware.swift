@@ -1,8 +1,7 @@
 import Hummingbird
-import NIOCore
-import TesseraCore
 import TesseraFrontDoor
 import TesseraEBSAPI
+import TesseraGlacierAPI
 import TesseraWire
 
 /// Answers a signed request that no route matches (a path or method no operation has) in the error format
@@ -21,13 +20,9 @@ struct UnknownOperationMiddleware: RouterMiddleware {
             case .ebs:
                 return EBSResponse.error(EBSWireError(.unknownOperation, message, origin: .authentication))
             case .ec2:
-                let text = EC2XML.error(code: "InvalidAction", message: message, requestID: RandomID.urlSafe(length: 20))
-                return Response(status: .badRequest, headers: [.contentType: "text/xml;charset=UTF-8"],
-                                body: .init(byteBuffer: ByteBuffer(string: text)))
+                return EC2SnapshotAPI.error(code: "InvalidAction", message: message, status: .badRequest, requestID: context.requestID)
             case .glacier:
-                let wire = GlacierWireError(.unknownOperation, message)
-                return Response(status: .init(code: wire.status), headers: [.contentType: "application/json"],
-                                body: .init(byteBuffer: ByteBuffer(bytes: wire.body)))
+                return GlacierResponse.error(GlacierWireError(.unknownOperation, message))
             }
         }
     }
