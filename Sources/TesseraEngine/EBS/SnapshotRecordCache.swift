@@ -56,7 +56,8 @@ final class SnapshotRecordCache: Sendable {
         }
     }
 
-    /// Drops a record this node is about to change.
+    /// Drops a record this node has just changed. Called after the change, so that a read racing it is either
+    /// dropped here or refused by ``store(_:readSince:)``.
     func forget(_ id: String) {
         state.withLock { state in
             state.entries[id] = nil
