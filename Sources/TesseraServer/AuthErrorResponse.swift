@@ -1,6 +1,5 @@
 import Hummingbird
 import HTTPTypes
-import TesseraCore
 import TesseraEBSAPI
 import TesseraGlacierAPI
 import TesseraSigV4
@@ -8,22 +7,22 @@ import TesseraWire
 
 /// Renders a refused signature in the error format of the protocol the request was for (``ProtocolOfRequest``).
 enum AuthErrorResponse {
-    static func render(_ error: SigV4Error, for request: Request) -> Response {
+    static func render(_ error: SigV4Error, for request: Request, requestID: String) -> Response {
         switch ProtocolOfRequest(request) {
         case .ebs: return EBSResponse.error(ebsError(error))
-        case .ec2: return ec2Error(error)
+        case .ec2: return ec2Error(error, requestID: requestID)
         case .glacier: return GlacierResponse.error(glacierError(error))
         }
     }
 
     /// EC2's answers: 401 AuthFailure for credentials it cannot validate, 400 for a malformed request.
-    static func ec2Error(_ error: SigV4Error) -> Response {
+    static func ec2Error(_ error: SigV4Error, requestID: String) -> Response {
         let (code, status): (String, HTTPResponse.Status) = switch error {
         case .missingAuthenticationToken: ("MissingAuthenticationToken", .unauthorized)
         case .incompleteSignature, .unsupportedAlgorithm: ("IncompleteSignature", .badRequest)
         case .unrecognizedClient, .signatureDoesNotMatch, .expired, .notYetCurrent, .presignedExpired: ("AuthFailure", .unauthorized)
         }
-        return EC2SnapshotAPI.error(code: code, message: error.message, status: status, requestID: RandomID.urlSafe(length: 20))
+        return EC2SnapshotAPI.error(code: code, message: error.message, status: status, requestID: requestID)
     }
 
     /// EBS's answers: rest-json services answer authentication failures with 403 (aws-semantics.md §4.4).

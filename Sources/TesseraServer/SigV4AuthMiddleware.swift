@@ -40,7 +40,7 @@ struct SigV4AuthMiddleware: RouterMiddleware {
             do {
                 body = try await request.collectBody(upTo: Self.maxSignedBodySize)
             } catch {
-                return AuthErrorResponse.render(.incompleteSignature("A body larger than \(Self.maxSignedBodySize) bytes must sign x-amz-content-sha256"), for: request)
+                return AuthErrorResponse.render(.incompleteSignature("A body larger than \(Self.maxSignedBodySize) bytes must sign x-amz-content-sha256"), for: request, requestID: context.requestID)
             }
             bodyHash = body.withUnsafeReadableBytes { SHA256Value.of(Array($0)).hex }
             request.body = .init(buffer: body)
@@ -53,10 +53,10 @@ struct SigV4AuthMiddleware: RouterMiddleware {
             }
         } catch {
             context.logger.info("signature refused", metadata: ["tessera.auth.error": .string(error.message)])
-            return AuthErrorResponse.render(error, for: request)
+            return AuthErrorResponse.render(error, for: request, requestID: context.requestID)
         }
         guard let account = credentials.account(forAccessKey: identity.accessKey) else {
-            return AuthErrorResponse.render(.unrecognizedClient, for: request)
+            return AuthErrorResponse.render(.unrecognizedClient, for: request, requestID: context.requestID)
         }
         context.caller = Caller(accountID: account.accountID, accessKey: identity.accessKey, region: identity.region)
         if case .sha256Hex(let hex) = payload { context.payloadSHA256 = SHA256Value(hex: hex) }

@@ -114,3 +114,5 @@ def test_bad_signature_is_an_ec2_auth_failure(tessera):
         bad.describe_snapshots()
     assert error.value.response["Error"]["Code"] == "AuthFailure"
     assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 401
+    metadata = error.value.response["ResponseMetadata"]
+    assert metadata["RequestId"] == metadata["HTTPHeaders"]["x-amzn-requestid"], "one request id, in the body and the header"
