@@ -198,9 +198,9 @@ def sendfile_put(port, out, count, distinct=None):
     return seconds, cpu.seconds, snap
 
 
-def sendfile_get(port, snap, count):
-    """16 keep-alive connections reading every block of `snap`; checks every body's length; returns
-    (seconds, client CPU seconds)."""
+def sendfile_get(port, out, snap, count):
+    """16 keep-alive connections reading every block of `snap` (nothing is written under `out`); checks every
+    body's length; returns (seconds, client CPU seconds)."""
     prepared = [sendfile_client.Request("GET", url, port, headers) for url, headers in block_gets(port, snap, count)]
     start = time.monotonic()
     with ClientCPU() as cpu:
@@ -208,6 +208,10 @@ def sendfile_get(port, snap, count):
     seconds = time.monotonic() - start
     assert all(answer == (200, BLOCK) for answer in answers), "every block came back whole"
     return seconds, cpu.seconds
+
+
+# The native clients, each a put and a get with the same signatures: (name, put, get).
+NATIVE_CLIENTS = (("curl", curl_put, curl_get), ("sendfile", sendfile_put, sendfile_get))
 
 
 def sparse_volume(port, data_dir, gib=8, random_share=0.10):
@@ -297,16 +301,16 @@ def main():
         put_s, snap = boto3_put(server.port, blocks)
         get_s = boto3_get(server.port, snap, len(blocks))
         native = {}
-        for name, put, get in (("curl", curl_put, curl_get), ("sendfile", sendfile_put, sendfile_get)):
-            cpu = server.cpu_seconds()
+        for name, put, get in NATIVE_CLIENTS:
+            before = server.cpu_seconds()
             seconds, client_cpu, native_snap = put(server.port, args.out, args.blocks)
-            cpu, put_cpu = server.cpu_seconds(), server.cpu_seconds() - cpu
-            native[name, "put"] = (seconds, client_cpu, put_cpu)
-            seconds, client_cpu = get(server.port, args.out, native_snap, args.blocks) if name == "curl" else get(server.port, native_snap, args.blocks)
-            native[name, "get"] = (seconds, client_cpu, server.cpu_seconds() - cpu)
-        cpu = server.cpu_seconds()
+            after = server.cpu_seconds()
+            native[name, "put"] = (seconds, client_cpu, after - before)
+            seconds, client_cpu = get(server.port, args.out, native_snap, args.blocks)
+            native[name, "get"] = (seconds, client_cpu, server.cpu_seconds() - after)
+        before = server.cpu_seconds()
         seconds, client_cpu, _ = sendfile_put(server.port, args.out, args.blocks, distinct=1)
-        native["sendfile", "same"] = (seconds, client_cpu, server.cpu_seconds() - cpu)
+        native["sendfile", "same"] = (seconds, client_cpu, server.cpu_seconds() - before)
         rss = f"{server.peak_rss_mib:.0f} MiB"
     finally:
         server.stop()
@@ -327,11 +331,10 @@ def main():
             moto_put, moto_snap = boto3_put(moto.port, blocks)
             moto_get = boto3_get(moto.port, moto_snap, len(blocks))
             moto_native = {}
-            for name, put, get in (("curl", curl_put, curl_get), ("sendfile", sendfile_put, sendfile_get)):
+            for name, put, get in NATIVE_CLIENTS:
                 seconds, _, moto_native_snap = put(moto.port, args.out, args.blocks)
                 moto_native[name, "put"] = seconds
-                got = get(moto.port, args.out, moto_native_snap, args.blocks) if name == "curl" else get(moto.port, moto_native_snap, args.blocks)
-                moto_native[name, "get"] = got[0]
+                moto_native[name, "get"], _ = get(moto.port, args.out, moto_native_snap, args.blocks)
             moto_rss = f"{moto.peak_rss_mib:.0f} MiB"
         finally:
             moto.stop()
