@@ -3,7 +3,7 @@ import Foundation
 
 /// The EBS direct APIs' checksums: a block's is base64(SHA-256(block)); a snapshot's LINEAR aggregate is
 /// base64(SHA-256(d₀ ‖ d₁ ‖ …)) over the raw 32-byte digests of the written blocks in ascending index order
-/// (aws-semantics.md §3.4; hashing the base64 texts instead is what AWS rejects).
+/// (docs/aws/ebs.md#linear-checksum; hashing the base64 texts instead is what AWS rejects).
 public enum EBSLinearChecksum {
     /// base64 of a digest, as in `x-amz-Checksum`.
     public static func base64(_ digest: SHA256Value) -> String {

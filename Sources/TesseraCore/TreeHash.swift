@@ -1,4 +1,4 @@
-/// The Glacier SHA-256 tree hash (see aws-semantics.md §1.2).
+/// The Glacier SHA-256 tree hash (see docs/aws/glacier.md#tree-hash).
 ///
 /// Leaves are the SHA-256 of each 1 MiB chunk; parents hash the concatenation of two children, left to
 /// right; an unpaired last node is promoted unchanged. Because Glacier part sizes are 1 MiB × 2^k, the tree

@@ -1,4 +1,4 @@
-/// Canonical-request construction for non-S3 services (aws-semantics §4.2, botocore `SigV4Auth`).
+/// Canonical-request construction for non-S3 services (docs/aws/sigv4.md#canonical-request, botocore `SigV4Auth`).
 public enum SigV4CanonicalRequest {
     /// The hex SHA-256 of the empty string.
     public static let emptyPayloadSHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

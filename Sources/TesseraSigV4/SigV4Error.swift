@@ -1,4 +1,4 @@
-/// Why a request failed SigV4 authentication. Map to the service's own error format (aws-semantics §4.4).
+/// Why a request failed SigV4 authentication. Map to the service's own error format (docs/aws/sigv4.md#auth-errors).
 public enum SigV4Error: Error, Sendable, Equatable {
     /// Neither an `Authorization` header nor an `X-Amz-Algorithm` query parameter.
     case missingAuthenticationToken

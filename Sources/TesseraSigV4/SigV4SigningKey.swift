@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// The SigV4 key derivation, string to sign and signature (aws-semantics §4.2).
+/// The SigV4 key derivation, string to sign and signature (docs/aws/sigv4.md#signing-key).
 public enum SigV4SigningKey {
     /// The only supported algorithm name.
     public static let algorithm = "AWS4-HMAC-SHA256"

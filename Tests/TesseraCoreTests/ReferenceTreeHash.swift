@@ -1,7 +1,7 @@
 import Crypto
 import TesseraCore
 
-/// A deliberately plain tree hash, written from aws-semantics.md §1.2 and independent of `TreeHash`:
+/// A deliberately plain tree hash, written from docs/aws/glacier.md#tree-hash and independent of `TreeHash`:
 /// hash every 1 MiB chunk, then pair nodes left to right level by level, promoting an unpaired last node.
 enum ReferenceTreeHash {
     static let mib = 1 << 20

@@ -2,7 +2,7 @@ import Testing
 import TesseraCore
 
 /// `TreeHash.isAligned`: a byte range is tree-hash aligned iff it is one node of the archive's tree
-/// (aws-semantics.md §1.2: in MiB units, P mod 2^k = 0 and Q = min(P + 2^k, N)).
+/// (docs/aws/glacier.md#tree-hash-aligned-ranges: in MiB units, P mod 2^k = 0 and Q = min(P + 2^k, N)).
 struct TreeHashAlignmentTests {
     static let mib = Int64(1 << 20)
 

@@ -3,7 +3,7 @@ import TesseraCore
 import TesseraTestSupport
 
 /// Why Glacier part sizes are 1 MiB × 2^k: the tree over the parts' tree hashes is then the archive's
-/// tree hash, so completing an upload never re-reads the bytes (aws-semantics.md §1.2).
+/// tree hash, so completing an upload never re-reads the bytes (docs/aws/glacier.md#tree-hash-of-parts).
 struct TreeHashCompositionTests {
     static let mib = 1 << 20
     /// Nine whole MiB and a ragged tail, so the last part is short for every part size.

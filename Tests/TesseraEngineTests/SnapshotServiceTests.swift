@@ -16,7 +16,7 @@ struct SnapshotServiceTests {
         #expect(EBSLinearChecksum.aggregate(digests) == "+/2MQSULzoYEHdr2FQz/S9DL4p0QbO31nKfxrOuW3Mo=")
     }
 
-    /// A block of a text repeated and cut at 512 KiB, as in the capture behind aws-semantics §3.4.
+    /// A block of a text repeated and cut at 512 KiB, as in the real capture behind docs/aws/ebs.md#linear-checksum.
     static func synthetic(_ letter: String) -> [UInt8] {
         let unit = Array("stackd-ebs-synthetic-\(letter)\n".utf8)
         return (0..<size).map { unit[$0 % unit.count] }

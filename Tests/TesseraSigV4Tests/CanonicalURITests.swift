@@ -3,7 +3,7 @@ import Testing
 @testable import TesseraSigV4
 
 /// Canonical URI double encoding, checked against a canonical request written out by hand per the rules
-/// (aws-semantics §4.2) and against botocore's signature for the same request.
+/// (docs/aws/sigv4.md#canonical-request) and against botocore's signature for the same request.
 struct CanonicalURITests {
     @Test func vaultNameWithSpaceAndPercentAsBotocoreSendsIt() throws {
         // botocore serialises vaultName "my vault%2F" into the wire path "/-/vaults/my%20vault%252F";

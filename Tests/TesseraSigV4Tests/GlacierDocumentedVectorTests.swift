@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TesseraSigV4
 
-/// The Glacier developer guide's signing example (aws-semantics §4.2).
+/// The Glacier developer guide's signing example (docs/aws/sigv4.md#glacier-test-vector).
 struct GlacierDocumentedVectorTests {
     static let accessKey = "AKIAIOSFODNN7EXAMPLE"
     static let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"

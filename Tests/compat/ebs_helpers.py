@@ -1,7 +1,7 @@
-"""Shared helpers for the EBS direct API compat tests (aws-semantics §3): blocks, checksums,
+"""Shared helpers for the EBS direct API compat tests (docs/aws/ebs.md): blocks, checksums,
 snapshot life cycle, listing with pagination, errors.
 
-Asserted beyond aws-semantics §3 (from the stackd capture `testdata/aws/ebs/blocks.json`, real AWS):
+Asserted beyond what docs/aws/ebs.md spells out (from the stackd capture `testdata/aws/ebs/blocks.json`, real AWS):
 framework-validation texts for `progress`, `maxResults` and `startingBlockIndex`; DataLength 5 with a
 5-byte body → INVALID_PARAMETER_VALUE `Failed to read block data`; an idempotent StartSnapshot replays
 StartTime exactly. Tessera choices (no AWS evidence): another account's or another region's snapshot
@@ -29,9 +29,9 @@ from botocore.exceptions import ClientError
 BLOCK_SIZE = 524288
 BLOCKS_PER_GIB = 2048
 SNAPSHOT_ID_RE = re.compile(r"^snap-[0-9a-f]{17}$")
-BLOCK_TOKEN_RE = re.compile(r"^[A-Za-z0-9+/=_-]+$")  # §3.5: server-side token pattern
+BLOCK_TOKEN_RE = re.compile(r"^[A-Za-z0-9+/=_-]+$")  # docs/aws/ebs.md#block-tokens: server-side pattern
 
-# §3.4's verified LINEAR vector. The blocks are the stackd capture's payloads (recipe
+# The LINEAR check value of docs/aws/ebs.md#linear-checksum. The blocks are the stackd capture's payloads (recipe
 # `repeat_utf8_truncate`: the seed text repeated and cut at 524288 bytes); their per-block
 # SHA-256 values are in the same capture.
 VECTOR_SEEDS = {"a": "stackd-ebs-synthetic-a\n", "b": "stackd-ebs-synthetic-b\n",
@@ -60,7 +60,7 @@ def repeated_block(text: str) -> bytes:
 
 
 def vector_blocks() -> dict[int, bytes]:
-    """§3.4's vector: {0: b, 3: a, 7: zero, 2047: c}."""
+    """docs/aws/ebs.md#linear-checksum's vector: {0: b, 3: a, 7: zero, 2047: c}."""
     a, b, c = (repeated_block(VECTOR_SEEDS[k]) for k in "abc")
     return {0: b, 3: a, 7: zero_block(), 2047: c}
 
@@ -70,7 +70,8 @@ def b64_sha256(data: bytes) -> str:
 
 
 def linear_checksum(blocks: Mapping[int, bytes]) -> str:
-    """LINEAR aggregate (§3.4): base64(SHA-256(raw 32-byte digests in ascending index order))."""
+    """LINEAR aggregate (docs/aws/ebs.md#linear-checksum): base64(SHA-256(raw 32-byte digests in
+    ascending index order))."""
     digests = b"".join(hashlib.sha256(blocks[i]).digest() for i in sorted(blocks))
     return b64_sha256(digests)
 
@@ -206,7 +207,7 @@ ANY = object()  # `reason=ANY`: not checked; `reason=None`: must be absent
 def expect_ebs_error(call: Callable[[], object], code: str, status: int, reason=ANY,
                      message: Optional[str] = None) -> dict:
     """Run `call`; require a ClientError with this code, status, Reason and message, and the
-    `x-amzn-ErrorType` header naming the code (§3.1). botocore lifts the modeled `Reason`
+    `x-amzn-ErrorType` header naming the code (docs/aws/ebs.md#errors). botocore lifts the modeled `Reason`
     member from the body to the top level of the error response."""
     with pytest.raises(ClientError) as excinfo:
         call()

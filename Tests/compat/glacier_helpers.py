@@ -57,7 +57,7 @@ def combine_tree(digests: Sequence[bytes]) -> bytes:
 
 
 def tree_hash(data: bytes) -> str:
-    """SHA-256 tree hash per aws-semantics §1.2 (independent of botocore)."""
+    """SHA-256 tree hash per docs/aws/glacier.md#tree-hash (independent of botocore)."""
     leaves = [hashlib.sha256(data[i:i + MiB]).digest() for i in range(0, len(data), MiB)]
     return combine_tree(leaves).hex()
 
@@ -72,7 +72,8 @@ def tree_hash_of_parts(part_hashes: Sequence[str]) -> str:
 
 
 def is_tree_hash_aligned(first: int, last: int, size: int) -> bool:
-    """Is the inclusive byte range [first, last] a node of the archive's tree (§1.2)?"""
+    """Is the inclusive byte range [first, last] a node of the archive's tree
+    (docs/aws/glacier.md#tree-hash-aligned-ranges)?"""
     if first % MiB:
         return False
     end = last + 1

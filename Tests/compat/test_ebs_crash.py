@@ -1,6 +1,6 @@
 """Durability of EBS snapshots: SIGKILL the server while a snapshot is pending and right after it
-completed, restart on the same data dir, and find every acknowledged block (design.md
-"Durability rule"; aws-semantics §3.3-§3.5)."""
+completed, restart on the same data dir, and find every acknowledged block (docs/architecture.md#durability;
+docs/aws/ebs.md#putsnapshotblock to #reading)."""
 
 import uuid
 

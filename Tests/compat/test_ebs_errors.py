@@ -1,5 +1,5 @@
 """EBS direct failure paths of StartSnapshot, PutSnapshotBlock and CompleteSnapshot
-(aws-semantics §3.1-§3.4). Every error also carries `x-amzn-ErrorType: <Code>:…`."""
+(docs/aws/ebs.md#errors to #completesnapshot). Every error also carries `x-amzn-ErrorType: <Code>:…`."""
 
 import uuid
 
@@ -119,7 +119,7 @@ def test_same_client_token_and_parameters_return_the_original_snapshot(ebs):
     assert again["StartTime"] == first["StartTime"]
     write_blocks(ebs, first["SnapshotId"], {0: zero_block()})
     assert complete_snapshot(ebs, first["SnapshotId"], {0: zero_block()}) == "completed"
-    after = ebs.start_snapshot(**params)  # the original response, Status included (§3.2)
+    after = ebs.start_snapshot(**params)  # the original response, Status included (docs/aws/ebs.md#client-token)
     assert after["SnapshotId"] == first["SnapshotId"]
     assert after["Status"] == "pending"
 

@@ -1,5 +1,6 @@
 """EBS direct: incremental snapshots (ParentSnapshotId), ListChangedBlocks, and content-addressed
-storage of blocks (aws-semantics §3.2, §3.4, §3.5; docs/data-directory.md)."""
+storage of blocks (docs/aws/ebs.md#parent-snapshots, #completesnapshot,
+#reading; docs/data-directory.md)."""
 
 import hashlib
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ def lineage(ebs) -> Lineage:
     child = start["SnapshotId"]
     child_blocks = {1: random_block(), 20: random_block()}
     write_blocks(ebs, child, child_blocks)
-    # Count and aggregate cover only the blocks written in the child (§3.5).
+    # Count and aggregate cover only the blocks written in the child (docs/aws/ebs.md#linear-checksum).
     status = complete_snapshot(ebs, child, child_blocks, count=2)
     return Lineage(parent, child, parent_blocks, child_blocks, start, status)
 
@@ -109,7 +110,7 @@ def test_grandchild_overwriting_an_inherited_zero_block(ebs, lineage):
 
 
 def test_changed_blocks_without_a_first_snapshot_is_rejected(ebs, lineage):
-    # The model makes FirstSnapshotId optional; real EBS refuses the request (§3.5).
+    # The model makes FirstSnapshotId optional; real EBS refuses the request (docs/aws/ebs.md#listchangedblocks).
     expect_ebs_error(lambda: ebs.list_changed_blocks(SecondSnapshotId=lineage.child),
                      "ValidationException", 400, "INVALID_SNAPSHOT_ID",
                      "First snapshot should not be empty or null")

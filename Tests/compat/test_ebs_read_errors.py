@@ -1,5 +1,6 @@
 """EBS direct failure paths of ListSnapshotBlocks, GetSnapshotBlock and ListChangedBlocks, and
-account / region isolation (aws-semantics §3.1, §3.5)."""
+account / region isolation (docs/aws/ebs.md#errors, #reading,
+#accounts-and-regions)."""
 
 import pytest
 

@@ -1,5 +1,5 @@
 """EBS direct: StartSnapshot, PutSnapshotBlock, CompleteSnapshot, ListSnapshotBlocks and
-GetSnapshotBlock on the working path (aws-semantics §3.2-§3.5)."""
+GetSnapshotBlock on the working path (docs/aws/ebs.md#startsnapshot to #reading)."""
 
 import datetime
 import random

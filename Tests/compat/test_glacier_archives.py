@@ -1,4 +1,5 @@
-"""Glacier UploadArchive and DeleteArchive (aws-semantics §1.4 checksum rules, §1.9, §1.10)."""
+"""Glacier UploadArchive and DeleteArchive (docs/aws/glacier.md: checksum rules
+in #uploadmultipartpart, #uploadarchive, #deletearchive)."""
 
 import pytest
 

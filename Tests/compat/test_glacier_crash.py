@@ -1,5 +1,5 @@
 """Durability: SIGKILL the server mid-upload, restart it on the same data dir, and find every
-acknowledged write intact (design.md "Durability rule"; aws-semantics §1.4, §1.7)."""
+acknowledged write intact (docs/architecture.md#durability; docs/aws/glacier.md#uploadmultipartpart, #listparts)."""
 
 import http.client
 import threading

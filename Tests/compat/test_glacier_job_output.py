@@ -1,4 +1,5 @@
-"""Glacier GetJobOutput and ranged archive retrievals (aws-semantics §1.2 alignment, §1.12).
+"""Glacier GetJobOutput and ranged archive retrievals (docs/aws/glacier.md#tree-hash-aligned-ranges,
+#getjoboutput).
 
 The archive is 5 MiB + 1234 B = 6 tree-hash chunks; ranges below are labelled by whether they
 are a node of its tree (aligned: a checksum is due) or not (no checksum).

@@ -1,5 +1,5 @@
 """Glacier jobs: InitiateJob, DescribeJob, ListJobs, inventory retrieval, job delay
-(aws-semantics §1.12). Ranged retrievals and GetJobOutput ranges: test_glacier_job_output.py.
+(docs/aws/glacier.md#jobs). Ranged retrievals and GetJobOutput ranges: test_glacier_job_output.py.
 """
 
 import csv

@@ -1,4 +1,4 @@
-"""Glacier multipart uploads, the working paths (aws-semantics §1.3-§1.8).
+"""Glacier multipart uploads, the working paths (docs/aws/glacier.md#multipart-uploads).
 
 Errors of parts and completion are in test_glacier_multipart_errors.py.
 """

@@ -1,4 +1,5 @@
-"""Glacier multipart uploads, the failure paths (aws-semantics §1.3-§1.5).
+"""Glacier multipart uploads, the failure paths (docs/aws/glacier.md#initiatemultipartupload to
+#completemultipartupload).
 
 Every failed completion must leave the upload open: each test then completes it correctly.
 """

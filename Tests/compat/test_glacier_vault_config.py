@@ -1,7 +1,8 @@
 """Glacier vault configuration: tags, access policy, notifications, vault lock; and the
 account-wide data retrieval policy and provisioned capacity (account three).
 
-These operations are outside aws-semantics §1; expected errors follow the AWS API reference
+docs/aws/glacier.md#vault-configuration-and-account-settings summarises these operations; expected
+errors follow the AWS API reference
 (see README.md, "Assumed behaviour").
 """
 

@@ -1,6 +1,6 @@
 """Glacier vaults: create, describe, list (+ pagination), delete, names, account isolation.
 
-aws-semantics §1.1, §1.8 (pagination), §1.11. Listing tests use account three, which no other
+docs/aws/glacier.md#common-rules, #pagination, #vaults. Listing tests use account three, which no other
 test fills, so page contents are predictable.
 """
 

@@ -14,7 +14,7 @@ from glacier_helpers import (
 from tessera_server import (
     Account, TesseraServer, TesseraServerError, default_binary, write_credentials)
 
-# aws-semantics §1.2 test vectors.
+# The test vectors of docs/aws/glacier.md#tree-hash.
 VECTOR_QUARTER_MIB = "6faefade5a638cd3545d638dd5754763658e32209e69420cb559b7650d4bf93a"
 VECTOR_2_5_MIB = "86118ad0c187fd240db59a37360e0e7f8a3a0c608eed740b4cd7b4271ab45171"
 

@@ -1,5 +1,5 @@
 """SigV4 verification and the Glacier error envelope, with raw `requests` calls
-(aws-semantics §0, §1.1, §4.1-§4.4)."""
+(docs/aws/sigv4.md, docs/aws/glacier.md#common-rules)."""
 
 import datetime
 import json

@@ -1,5 +1,5 @@
 /// What the snapshot service refuses. The EBS front door maps every case, in one exhaustive switch, to
-/// EBS's wire errors (aws-semantics.md §3).
+/// EBS's wire errors (docs/aws/ebs.md#errors).
 public enum SnapshotError: Error, Sendable, Equatable {
     /// The `Reason` values of ValidationException that this service gives.
     public enum ValidationReason: String, Sendable {

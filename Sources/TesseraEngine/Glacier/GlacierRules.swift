@@ -1,7 +1,7 @@
 import Foundation
 import TesseraCore
 
-/// Glacier's input rules (aws-semantics.md §1), each throwing the error AWS gives.
+/// Glacier's input rules (docs/aws/glacier.md), each throwing the error AWS gives.
 enum GlacierRules {
     static let minPartSize: Int64 = 1 << 20
     static let maxPartSize: Int64 = 1 << 32
