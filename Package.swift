@@ -101,6 +101,7 @@ let package = Package(
             "TesseraCore", "TesseraTestSupport",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .testTarget(name: "TesseraWireTests", dependencies: ["TesseraWire"]),
         .testTarget(name: "TesseraSigV4Tests", dependencies: ["TesseraSigV4"], exclude: ["Fixtures"]),
         .testTarget(name: "TesseraStorageTests", dependencies: [
             "TesseraStorage", "TesseraTestSupport", "TesseraBlobStoreFileSystem", "TesseraMetadataSQL", "TesseraCore",

@@ -1,0 +1,93 @@
+/// Decodes standard base64 (RFC 4648 §4, `+` and `/`, `=` padding) that arrives in pieces of any size.
+struct Base64StreamDecoder {
+    /// 0–63 for alphabet characters, `pad` for `=`, `invalid` for anything else.
+    private static let table: [UInt8] = {
+        var table = [UInt8](repeating: invalid, count: 256)
+        for (value, character) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            table[Int(character)] = UInt8(value)
+        }
+        table[Int(UInt8(ascii: "="))] = pad
+        return table
+    }()
+    private static let invalid: UInt8 = 0xFF
+    private static let pad: UInt8 = 0xFE
+
+    /// Bits of the quad being read, and how many of its characters have arrived.
+    private var quad: UInt32 = 0
+    private var filled = 0
+    /// How many `=` ended the input; once one has, only `=` may follow.
+    private var padding = 0
+    /// Decoded bytes so far.
+    private(set) var decodedCount: Int64 = 0
+
+    /// Decodes `bytes` (base64 text, no quotes or escapes), appending the bytes it completes to `output`.
+    mutating func decode(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) throws(StreamingJSONError) {
+        var index = 0
+        let count = bytes.count
+        // Whole quads straight from the input while no partial quad is pending and no padding was seen.
+        if filled == 0 && padding == 0 {
+            while index + 4 <= count {
+                let a = Self.table[Int(bytes[index])], b = Self.table[Int(bytes[index + 1])]
+                let c = Self.table[Int(bytes[index + 2])], d = Self.table[Int(bytes[index + 3])]
+                guard (a | b | c | d) < 64 else { break }
+                let value = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                output.append(UInt8(truncatingIfNeeded: value >> 16))
+                output.append(UInt8(truncatingIfNeeded: value >> 8))
+                output.append(UInt8(truncatingIfNeeded: value))
+                decodedCount += 3
+                index += 4
+            }
+        }
+        while index < count {
+            try decode(byte: bytes[index], into: &output)
+            index += 1
+        }
+    }
+
+    /// Decodes one character.
+    mutating func decode(byte: UInt8, into output: inout [UInt8]) throws(StreamingJSONError) {
+        let value = Self.table[Int(byte)]
+        if value == Self.invalid {
+            throw StreamingJSONError(.invalidBase64, "Invalid base64: unexpected character 0x\(String(byte, radix: 16))")
+        }
+        if value == Self.pad {
+            // `=` may stand only for the last one or two characters of a quad.
+            guard filled + padding >= 2 else { throw StreamingJSONError(.invalidBase64, "Invalid base64: misplaced padding") }
+            padding += 1
+            if filled + padding == 4 { try finishPaddedQuad(into: &output) }
+            return
+        }
+        guard padding == 0 else { throw StreamingJSONError(.invalidBase64, "Invalid base64: data after padding") }
+        quad = quad << 6 | UInt32(value)
+        filled += 1
+        if filled == 4 {
+            output.append(UInt8(truncatingIfNeeded: quad >> 16))
+            output.append(UInt8(truncatingIfNeeded: quad >> 8))
+            output.append(UInt8(truncatingIfNeeded: quad))
+            decodedCount += 3
+            quad = 0
+            filled = 0
+        }
+    }
+
+    private mutating func finishPaddedQuad(into output: inout [UInt8]) throws(StreamingJSONError) {
+        let bits = quad << (6 * UInt32(padding))
+        output.append(UInt8(truncatingIfNeeded: bits >> 16))
+        decodedCount += 1
+        if filled == 3 {
+            output.append(UInt8(truncatingIfNeeded: bits >> 8))
+            decodedCount += 1
+        }
+        quad = 0
+        filled = 0
+        // Later characters must all be `=` (none in practice): keep `padding` non-zero but the quad closed.
+        padding = 4
+    }
+
+    /// Checks the text ended on a quad boundary.
+    func finish() throws(StreamingJSONError) {
+        guard filled == 0 && (padding == 0 || padding == 4) else {
+            throw StreamingJSONError(.invalidBase64, "Invalid base64: the text does not end on a 4-character boundary")
+        }
+    }
+}
