@@ -72,9 +72,15 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
+        .target(name: "TesseraECRAPI", dependencies: [
+            "TesseraCore", "TesseraWire", "TesseraStorage", "TesseraEngine", "TesseraFrontDoor",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
         .target(name: "TesseraServer", dependencies: [
             "TesseraCore", "TesseraSigV4", "TesseraWire", "TesseraStorage", "TesseraEngine",
-            "TesseraBlobStoreFileSystem", "TesseraMetadataSQL", "TesseraGlacierAPI", "TesseraEBSAPI", "TesseraFrontDoor",
+            "TesseraBlobStoreFileSystem", "TesseraMetadataSQL", "TesseraGlacierAPI", "TesseraEBSAPI", "TesseraECRAPI", "TesseraFrontDoor",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

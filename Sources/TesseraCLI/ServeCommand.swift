@@ -43,12 +43,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a connection may send nothing (between requests, or stalled mid-body) before it is closed.")
     var idleTimeout: Double = 60
 
+    @Option(help: "Seconds a container layer upload may go without a part before it expires and its bytes are reclaimed.")
+    var uploadExpiry: Double = 7 * 24 * 3600
+
+    @Option(help: "Seconds a completed container layer that no image uses is kept before its bytes are reclaimed.")
+    var layerExpiry: Double = 7 * 24 * 3600
+
+    @Option(help: "Seconds between passes that apply repositories' lifecycle policies (expiring and archiving images).")
+    var lifecycleInterval: Double = 3600
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
         guard (0...65535).contains(port) else { throw ValidationError("port \(port) is not 0...65535") }
         guard glacierJobDelay >= 0 else { throw ValidationError("--glacier-job-delay must not be negative") }
         guard gcInterval > 0 else { throw ValidationError("--gc-interval must be positive") }
         guard gcGrace >= 1 else { throw ValidationError("--gc-grace must be at least 1 second: uploads in flight need it") }
+        guard uploadExpiry >= 1 else { throw ValidationError("--upload-expiry must be at least 1 second") }
+        guard layerExpiry >= 1 else { throw ValidationError("--layer-expiry must be at least 1 second") }
+        guard lifecycleInterval > 0 else { throw ValidationError("--lifecycle-interval must be positive") }
         guard idleTimeout > 0 && idleTimeout <= 86_400 else { throw ValidationError("--idle-timeout must be more than 0 and at most 86400 seconds") }
     }
 
@@ -73,6 +85,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.gcInterval = gcInterval
         configuration.gcGrace = gcGrace
         configuration.idleTimeout = idleTimeout
+        configuration.uploadExpiry = uploadExpiry
+        configuration.lifecycleInterval = lifecycleInterval
+        configuration.layerExpiry = layerExpiry
         let environment = ProcessInfo.processInfo.environment
         if let key = environment["TESSERA_ACCESS_KEY"], let secret = environment["TESSERA_SECRET_KEY"] {
             configuration.environmentAccount = .init(accessKey: key, secret: secret,

@@ -32,31 +32,71 @@ public struct BlobIngest: Sendable {
     public func receive<Body: AsyncSequence>(
         _ body: Body, expectedLength: Int64, payloadSHA256: SHA256Value?, treeHash wantsTreeHash: Bool
     ) async throws -> Received where Body.Element == ByteBuffer {
+        var tree = wantsTreeHash ? TreeHasher() : nil
+        let streamed: Streamed
+        do {
+            streamed = try await stream(body, limit: expectedLength) { tree?.update($0) }
+        } catch let overrun as IngestOverrun {
+            throw EngineError.incompleteBody(declared: expectedLength, received: overrun.received)
+        }
+        do {
+            guard streamed.size == expectedLength else {
+                throw EngineError.incompleteBody(declared: expectedLength, received: streamed.size)
+            }
+            if let payloadSHA256, payloadSHA256 != streamed.digest {
+                throw EngineError.payloadHashMismatch(expected: payloadSHA256.hex, computed: streamed.digest.hex)
+            }
+            return Received(staging: streamed.staging, digest: streamed.digest, size: streamed.size, treeHash: tree?.finalize())
+        } catch {
+            await streamed.staging.discard()
+            throw error
+        }
+    }
+
+    /// Bytes streamed into a finished staging, with their SHA-256.
+    public struct Streamed {
+        public let staging: any BlobStaging
+        public let digest: SHA256Value
+        public let size: Int64
+    }
+
+    /// A body that ran past the limit it was received under; reading stopped there.
+    public struct IngestOverrun: Error {
+        /// Bytes received when it stopped.
+        public let received: Int64
+    }
+
+    /// Streams `body` into a new staging, hashing it, and finishes the staging. The staging is discarded
+    /// when this throws.
+    /// - Parameters:
+    ///   - limit: the most bytes taken; one more throws ``IngestOverrun``.
+    ///   - prepare: runs once, before the first chunk reaches `observe` (e.g. to look up state to hash against).
+    ///   - observe: sees every chunk, in order (for hashes besides the SHA-256).
+    public func stream<Body: AsyncSequence>(
+        _ body: Body, limit: Int64, prepare: () async throws -> Void = {},
+        observe: (UnsafeRawBufferPointer) -> Void
+    ) async throws -> Streamed where Body.Element == ByteBuffer {
         let staging = try await storage { try await blobs.makeStaging() }
         do {
             var sha = SHA256()
-            var tree = wantsTreeHash ? TreeHasher() : nil
             var received: Int64 = 0
+            var prepared = false
             for try await buffer in body {
                 received += Int64(buffer.readableBytes)
-                guard received <= expectedLength else {
-                    throw EngineError.incompleteBody(declared: expectedLength, received: received)
+                guard received <= limit else { throw IngestOverrun(received: received) }
+                if !prepared {
+                    try await prepare()
+                    prepared = true
                 }
                 buffer.withUnsafeReadableBytes { raw in
                     sha.update(bufferPointer: raw)
-                    tree?.update(raw)
+                    observe(raw)
                 }
                 try await storage { try await staging.write(buffer) }
             }
-            guard received == expectedLength else {
-                throw EngineError.incompleteBody(declared: expectedLength, received: received)
-            }
             guard let digest = SHA256Value(bytes: Array(sha.finalize())) else { throw EngineError.storageFailure("SHA-256 of wrong length") }
-            if let payloadSHA256, payloadSHA256 != digest {
-                throw EngineError.payloadHashMismatch(expected: payloadSHA256.hex, computed: digest.hex)
-            }
             try await storage { try await staging.finish() }
-            return Received(staging: staging, digest: digest, size: received, treeHash: tree?.finalize())
+            return Streamed(staging: staging, digest: digest, size: received)
         } catch {
             await staging.discard()
             throw error

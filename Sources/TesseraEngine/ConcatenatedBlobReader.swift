@@ -10,7 +10,7 @@ public actor ConcatenatedBlobReader: BlobReader {
     private var current: (any BlobReader)?
 
     /// - Parameter range: half-open, in the coordinates of the concatenation.
-    public init(blobs: any BlobStore, segments: [ArchiveSegment], range: Range<Int64>) {
+    public init(blobs: any BlobStore, segments: [BlobSegment], range: Range<Int64>) {
         self.blobs = blobs
         var pieces: [(SHA256Value, Range<Int64>)] = []
         var offset: Int64 = 0

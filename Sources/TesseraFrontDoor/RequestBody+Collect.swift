@@ -13,6 +13,8 @@ extension Request {
             buffer = try await copy.collectBody(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             return .tooLarge
+        } catch is NIOTooManyBytesError {
+            return .tooLarge
         }
         if let expected = context.payloadSHA256 {
             let actual = buffer.withUnsafeReadableBytes { SHA256Value.of(Array($0)) }

@@ -11,6 +11,9 @@ public struct TesseraRequestContext: RequestContext {
     /// The signed `x-amz-content-sha256` a streamed body must match; nil when the payload was unsigned
     /// or already checked by the auth middleware.
     public var payloadSHA256: SHA256Value?
+    /// Set when the auth middleware left the body unread for the door to verify as it streams
+    /// (``DeferredSignatureCheck``); the door must not act on the request before it verifies.
+    public var deferredSignature: DeferredSignatureCheck?
     public var requestID: String
 
     public init(source: ApplicationRequestContextSource) {

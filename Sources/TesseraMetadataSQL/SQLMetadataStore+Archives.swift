@@ -68,14 +68,14 @@ extension SQLMetadataStore: ArchiveMetadata {
         }
     }
 
-    public func archiveSegments(id: String) async throws -> [ArchiveSegment] {
+    public func archiveSegments(id: String) async throws -> [BlobSegment] {
         try await sessions.read { db in try await Self.segments(of: id, in: db) }
     }
 
-    static func segments(of id: String, in db: any SQLDatabase) async throws -> [ArchiveSegment] {
+    static func segments(of id: String, in db: any SQLDatabase) async throws -> [BlobSegment] {
         try await db.raw("SELECT blob, length FROM glacier_archive_segments WHERE archive_id = \(bind: id) ORDER BY position")
             .all().map { row in
-                ArchiveSegment(blob: try decodeDigest(row, "blob"), length: try row.decode(column: "length", as: Int64.self))
+                BlobSegment(blob: try decodeDigest(row, "blob"), length: try row.decode(column: "length", as: Int64.self))
             }
     }
 

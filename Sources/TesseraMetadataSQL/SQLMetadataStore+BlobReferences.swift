@@ -19,6 +19,9 @@ extension SQLMetadataStore: BlobReferences {
                 UNION SELECT p.blob AS blob FROM glacier_upload_parts p
                 UNION SELECT b.blob AS blob FROM ebs_blocks b WHERE b.snapshot_id IN (SELECT id FROM needed_snapshots)
                 UNION SELECT output_blob AS blob FROM glacier_jobs WHERE output_blob IS NOT NULL AND completes_at >= \(bind: since)
+                UNION SELECT s.blob AS blob FROM registry_blob_segments s
+                  WHERE s.digest IN (SELECT digest FROM registry_repository_blobs)
+                UNION SELECT p.blob AS blob FROM registry_upload_parts p
                 """).all()
             return Set(try rows.map { try decodeDigest($0, "blob") })
         }

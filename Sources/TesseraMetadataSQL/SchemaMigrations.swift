@@ -65,6 +65,69 @@ enum SchemaMigrations {
               PRIMARY KEY (snapshot_id, block_index))
             """,
         ],
+        // 3: the container registry (ECR, ECR Public and the OCI door share these)
+        [
+            """
+            CREATE TABLE registry_repositories (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, registry TEXT NOT NULL,
+              name TEXT NOT NULL, created_at BIGINT NOT NULL, tag_mutability TEXT NOT NULL, mutability_exclusions TEXT,
+              scan_on_push BIGINT NOT NULL, encryption_type TEXT NOT NULL, kms_key TEXT)
+            """,
+            "CREATE UNIQUE INDEX registry_repositories_by_name ON registry_repositories (account_id, registry, name)",
+            """
+            CREATE TABLE registry_repository_settings (repository_id TEXT NOT NULL, kind TEXT NOT NULL, json TEXT NOT NULL,
+              PRIMARY KEY (repository_id, kind))
+            """,
+            """
+            CREATE TABLE registry_repository_tags (repository_id TEXT NOT NULL, tag_key TEXT NOT NULL, tag_value TEXT NOT NULL,
+              PRIMARY KEY (repository_id, tag_key))
+            """,
+            """
+            CREATE TABLE registry_settings (account_id TEXT NOT NULL, registry TEXT NOT NULL, name TEXT NOT NULL,
+              json TEXT NOT NULL, PRIMARY KEY (account_id, registry, name))
+            """,
+            """
+            CREATE TABLE registry_uploads (id TEXT PRIMARY KEY, repository_id TEXT NOT NULL, created_at BIGINT NOT NULL,
+              updated_at BIGINT NOT NULL, received_bytes BIGINT NOT NULL, part_count BIGINT NOT NULL, hash_state TEXT NOT NULL,
+              state TEXT NOT NULL, layer_digest TEXT)
+            """,
+            "CREATE INDEX registry_uploads_by_update ON registry_uploads (state, updated_at)",
+            """
+            CREATE TABLE registry_upload_parts (upload_id TEXT NOT NULL, position BIGINT NOT NULL, first_byte BIGINT NOT NULL,
+              length BIGINT NOT NULL, blob TEXT NOT NULL, PRIMARY KEY (upload_id, position))
+            """,
+            "CREATE TABLE registry_blobs (digest TEXT PRIMARY KEY, size BIGINT NOT NULL, created_at BIGINT NOT NULL)",
+            """
+            CREATE TABLE registry_blob_segments (digest TEXT NOT NULL, position BIGINT NOT NULL, blob TEXT NOT NULL,
+              length BIGINT NOT NULL, PRIMARY KEY (digest, position))
+            """,
+            """
+            CREATE TABLE registry_repository_blobs (repository_id TEXT NOT NULL, digest TEXT NOT NULL, media_type TEXT,
+              linked_at BIGINT NOT NULL, PRIMARY KEY (repository_id, digest))
+            """,
+            "CREATE INDEX registry_repository_blobs_by_digest ON registry_repository_blobs (digest)",
+            """
+            CREATE TABLE registry_images (repository_id TEXT NOT NULL, digest TEXT NOT NULL, manifest TEXT NOT NULL,
+              media_type TEXT NOT NULL, artifact_media_type TEXT, artifact_type TEXT, subject TEXT, size BIGINT NOT NULL,
+              pushed_at BIGINT NOT NULL, last_pulled_at BIGINT, status TEXT NOT NULL, last_archived_at BIGINT,
+              last_activated_at BIGINT, PRIMARY KEY (repository_id, digest))
+            """,
+            "CREATE INDEX registry_images_by_push ON registry_images (repository_id, pushed_at, digest)",
+            "CREATE INDEX registry_images_by_subject ON registry_images (repository_id, subject)",
+            """
+            CREATE TABLE registry_image_references (repository_id TEXT NOT NULL, image_digest TEXT NOT NULL,
+              referenced_digest TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (repository_id, image_digest, referenced_digest))
+            """,
+            "CREATE INDEX registry_image_references_by_target ON registry_image_references (repository_id, referenced_digest)",
+            """
+            CREATE TABLE registry_tags (repository_id TEXT NOT NULL, tag TEXT NOT NULL, image_digest TEXT NOT NULL,
+              updated_at BIGINT NOT NULL, PRIMARY KEY (repository_id, tag))
+            """,
+            "CREATE INDEX registry_tags_by_image ON registry_tags (repository_id, image_digest)",
+            """
+            CREATE TABLE registry_scans (repository_id TEXT NOT NULL, image_digest TEXT NOT NULL, status TEXT NOT NULL,
+              description TEXT NOT NULL, completed_at BIGINT NOT NULL, PRIMARY KEY (repository_id, image_digest))
+            """,
+        ],
     ]
 
     /// Applies every migration the database has not seen yet.

@@ -5,16 +5,8 @@ import TesseraGlacierAPI
 import TesseraSigV4
 import TesseraWire
 
-/// Renders a refused signature in the error format of the protocol the request was for (``ProtocolOfRequest``).
+/// How EC2, EBS and Glacier word a refused signature (docs/aws/sigv4.md#auth-errors); the dialects use them.
 enum AuthErrorResponse {
-    static func render(_ error: SigV4Error, for request: Request, requestID: String) -> Response {
-        switch ProtocolOfRequest(request) {
-        case .ebs: return EBSResponse.error(ebsError(error))
-        case .ec2: return ec2Error(error, requestID: requestID)
-        case .glacier: return GlacierResponse.error(glacierError(error))
-        }
-    }
-
     /// EC2's answers: 401 AuthFailure for credentials it cannot validate, 400 for a malformed request.
     static func ec2Error(_ error: SigV4Error, requestID: String) -> Response {
         let (code, status): (String, HTTPResponse.Status) = switch error {
@@ -25,7 +17,7 @@ enum AuthErrorResponse {
         return EC2SnapshotAPI.error(code: code, message: error.message, status: status, requestID: requestID)
     }
 
-    /// EBS's answers: rest-json services answer authentication failures with 403 (aws-semantics.md §4.4).
+    /// EBS's answers: rest-json services answer authentication failures with 403 (docs/aws/sigv4.md#auth-errors).
     static func ebsError(_ error: SigV4Error) -> EBSWireError {
         switch error {
         case .missingAuthenticationToken: EBSWireError(.missingAuthenticationToken, error.message, origin: .authentication)
@@ -36,7 +28,7 @@ enum AuthErrorResponse {
         }
     }
 
-    /// Glacier's answers (aws-semantics.md §4.4).
+    /// Glacier's answers (docs/aws/sigv4.md#auth-errors).
     static func glacierError(_ error: SigV4Error) -> GlacierWireError {
         switch error {
         case .missingAuthenticationToken: GlacierWireError(.missingAuthenticationToken, error.message)

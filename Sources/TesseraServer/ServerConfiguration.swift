@@ -21,6 +21,12 @@ public struct ServerConfiguration: Sendable {
     /// Seconds a connection may send nothing, between requests or in the middle of a body, before it is
     /// closed: a client that stalls mid-upload gives back its connection and its staged bytes.
     public var idleTimeout: TimeInterval = 60
+    /// Seconds a registry upload may go without a part before it expires and its bytes are reclaimed.
+    public var uploadExpiry: TimeInterval = 7 * 24 * 3600
+    /// Seconds a completed layer that no image uses is kept.
+    public var layerExpiry: TimeInterval = 7 * 24 * 3600
+    /// Seconds between passes that apply repositories' lifecycle policies.
+    public var lifecycleInterval: TimeInterval = 3600
 
     public init() {}
 }

@@ -20,6 +20,8 @@ public struct ServerStores: Sendable {
     public let blobs: FileSystemBlobStore
     /// The key that signs EBS block tokens (`block-token.key`, made on first start).
     public let blockTokenKey: [UInt8]
+    /// The key that signs registry passwords and layer download URLs (`registry-token.key`, made on first start).
+    public let registryTokenKey: [UInt8]
 
     /// Opens the stores, creating the directory on first use.
     public static func open(dataDirectory: String, logger: Logger) async throws -> ServerStores {
@@ -31,7 +33,8 @@ public struct ServerStores: Sendable {
         let metadata = try await SQLMetadataStore.sqlite(path: dataDirectory + "/metadata.sqlite", logger: logger)
         let blobs = try await FileSystemBlobStore(root: dataDirectory + "/blobs", threadPool: blobThreadPool)
         let key = try loadOrMakeKey(at: dataDirectory + "/block-token.key")
-        return ServerStores(metadata: metadata, blobs: blobs, blockTokenKey: key)
+        let registryKey = try loadOrMakeKey(at: dataDirectory + "/registry-token.key")
+        return ServerStores(metadata: metadata, blobs: blobs, blockTokenKey: key, registryTokenKey: registryKey)
     }
 
     /// Reads a 32-byte hex key, making and keeping a random one on first use.

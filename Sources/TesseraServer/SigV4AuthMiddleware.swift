@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import TesseraCore
 import TesseraFrontDoor
+import TesseraECRAPI
 import TesseraSigV4
 
 /// Verifies the SigV4 signature of every AWS-API request before it reaches a front door, and records the
@@ -16,6 +17,8 @@ struct SigV4AuthMiddleware: RouterMiddleware {
 
     /// Paths that need no signature.
     static let openPaths: Set<String> = ["/health", "/metrics"]
+    /// Path prefixes that need no signature: URLs that carry their own token (layer downloads).
+    static let openPrefixes = [LayerDownloadRoute.prefix]
     /// The largest body read to check a signature that covers it.
     static let maxSignedBodySize = 32 << 20
 
@@ -23,7 +26,10 @@ struct SigV4AuthMiddleware: RouterMiddleware {
     let clock: @Sendable () -> Date
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if Self.openPaths.contains(request.uri.path) { return try await next(request, context) }
+        if Self.openPaths.contains(request.uri.path) || Self.openPrefixes.contains(where: request.uri.path.hasPrefix) {
+            return try await next(request, context)
+        }
+        let dialect = FrontDoorDialect.of(request)
         var request = request
         var context = context
         var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
@@ -35,12 +41,16 @@ struct SigV4AuthMiddleware: RouterMiddleware {
         var bodyHash: String?
         let hasPayloadHeader = wire.headerValue("x-amz-content-sha256") != nil
         let isPresigned = wire.query.contains("X-Amz-Algorithm=")
+        if !hasPayloadHeader && !isPresigned && dialect.verifiesBodyAsItStreams(request) {
+            return try await deferring(request, wire, dialect, context, next)
+        }
         if !hasPayloadHeader && !isPresigned && wire.headerValue("authorization") != nil {
             let body: ByteBuffer
             do {
                 body = try await request.collectBody(upTo: Self.maxSignedBodySize)
             } catch {
-                return AuthErrorResponse.render(.incompleteSignature("A body larger than \(Self.maxSignedBodySize) bytes must sign x-amz-content-sha256"), for: request, requestID: context.requestID)
+                return dialect.authFailure(.incompleteSignature("A body larger than \(Self.maxSignedBodySize) bytes must sign x-amz-content-sha256"),
+                                           request, context.requestID)
             }
             bodyHash = body.withUnsafeReadableBytes { SHA256Value.of(Array($0)).hex }
             request.body = .init(buffer: body)
@@ -53,13 +63,36 @@ struct SigV4AuthMiddleware: RouterMiddleware {
             }
         } catch {
             context.logger.info("signature refused", metadata: ["tessera.auth.error": .string(error.message)])
-            return AuthErrorResponse.render(error, for: request, requestID: context.requestID)
+            return dialect.authFailure(error, request, context.requestID)
         }
         guard let account = credentials.account(forAccessKey: identity.accessKey) else {
-            return AuthErrorResponse.render(.unrecognizedClient, for: request, requestID: context.requestID)
+            return dialect.authFailure(.unrecognizedClient, request, context.requestID)
         }
         context.caller = Caller(accountID: account.accountID, accessKey: identity.accessKey, region: identity.region)
         if case .sha256Hex(let hex) = payload { context.payloadSHA256 = SHA256Value(hex: hex) }
+        context.logger[metadataKey: "tessera.account"] = .string(account.accountID)
+        return try await next(request, context)
+    }
+
+    /// Checks everything but the signature over the body, and leaves that last comparison to the door, which
+    /// hashes the body as it streams (``DeferredSignatureCheck``).
+    private func deferring(_ request: Request, _ wire: SigV4Request, _ dialect: FrontDoorDialect, _ context: Context,
+                           _ next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let pending: SigV4PendingVerification
+        do {
+            pending = try SigV4Verifier.prepare(wire, now: clock(), secretFor: { credentials.account(forAccessKey: $0)?.secret })
+        } catch {
+            context.logger.info("signature refused", metadata: ["tessera.auth.error": .string(error.message)])
+            return dialect.authFailure(error, request, context.requestID)
+        }
+        guard let account = credentials.account(forAccessKey: pending.identity.accessKey) else {
+            return dialect.authFailure(.unrecognizedClient, request, context.requestID)
+        }
+        context.caller = Caller(accountID: account.accountID, accessKey: pending.identity.accessKey, region: pending.identity.region)
+        context.deferredSignature = DeferredSignatureCheck(failureMessage: SigV4Error.signatureDoesNotMatch.message) { hex in
+            (try? pending.finish(bodySHA256Hex: hex)) != nil
+        }
         context.logger[metadataKey: "tessera.account"] = .string(account.accountID)
         return try await next(request, context)
     }

@@ -6,6 +6,7 @@ import NIOCore
 import Prometheus
 import TesseraBlobStoreFileSystem
 import TesseraEBSAPI
+import TesseraECRAPI
 import TesseraEngine
 import TesseraFrontDoor
 import TesseraGlacierAPI
@@ -25,11 +26,28 @@ public enum TesseraServer {
         let router = makeRouter(configuration: configuration, stores: stores, credentials: credentials, metrics: metrics)
         let host = configuration.host
         let collector = GarbageCollector(blobs: stores.blobs, references: stores.metadata, grace: configuration.gcGrace)
+        let registry = registryService(configuration, stores)
         let app = Application(
             router: router,
             server: .http1LargeReads(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout * 1_000_000_000))),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Tessera"),
-            services: [GarbageCollectionService(collector: collector, interval: configuration.gcInterval, logger: logger)],
+            services: [
+                // Expired uploads go first, so the sweep that follows frees their bytes.
+                PeriodicService(name: "garbage collected", interval: configuration.gcInterval, logger: logger) {
+                    let expired = try await registry.expireUploads()
+                    let sweep = try await collector.sweep()
+                    guard sweep.deleted > 0 || expired.uploads > 0 || expired.links > 0 else { return nil }
+                    return ["tessera.gc.deleted": .stringConvertible(sweep.deleted), "tessera.gc.examined": .stringConvertible(sweep.examined),
+                            "tessera.registry.expired_uploads": .stringConvertible(expired.uploads),
+                            "tessera.registry.dropped_links": .stringConvertible(expired.links)]
+                },
+                PeriodicService(name: "lifecycle policies applied", interval: configuration.lifecycleInterval, logger: logger) {
+                    let applied = try await registry.applyLifecyclePolicies()
+                    guard applied.expired > 0 || applied.archived > 0 else { return nil }
+                    return ["tessera.lifecycle.expired": .stringConvertible(applied.expired),
+                            "tessera.lifecycle.archived": .stringConvertible(applied.archived)]
+                },
+            ],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 announce("listening on http://\(host):\(port)")
@@ -62,9 +80,20 @@ public enum TesseraServer {
         GlacierAPI(service: glacier).register(on: router)
         let snapshots = SnapshotService(metadata: stores.metadata, blobs: stores.blobs, tokens: BlockTokens(key: stores.blockTokenKey))
         EBSAPI(service: snapshots).register(on: router)
-        // `POST /` carries the EC2 Query protocol (and, with X-Amz-Target, the JSON protocols still to come).
+        let registry = registryService(configuration, stores)
+        LayerDownloadRoute.register(on: router, service: registry)
+        // `POST /` carries the JSON 1.1 protocols (with X-Amz-Target: ECR, ECR Public) and EC2's Query protocol.
         let ec2 = EC2SnapshotAPI(service: snapshots)
-        router.post("/") { request, context in await ec2.respond(to: request, context: context) }
+        let ecr = ECRAPI(service: registry)
+        router.post("/") { request, context in
+            if FrontDoorDialect.ecr.claims(request) { return await ecr.respond(to: request, context: context) }
+            return await ec2.respond(to: request, context: context)
+        }
         return router
+    }
+
+    static func registryService(_ configuration: ServerConfiguration, _ stores: ServerStores) -> RegistryService {
+        RegistryService(metadata: stores.metadata, blobs: stores.blobs, tokens: RegistryTokens(key: stores.registryTokenKey),
+                        uploadExpiry: configuration.uploadExpiry, layerExpiry: configuration.layerExpiry)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Server-side SigV4 verification (aws-semantics §4) for header and presigned-URL authentication.
+/// Server-side SigV4 verification (docs/aws/sigv4.md) for header and presigned-URL authentication.
 public enum SigV4Verifier {
     /// Allowed clock skew either way for header authentication, in seconds (15 minutes).
     public static let allowedSkewSeconds: Int64 = 900
@@ -22,6 +22,17 @@ public enum SigV4Verifier {
         _ request: SigV4Request, now: Date, bodySHA256Hex: String?,
         secretFor: (String) -> String?
     ) throws(SigV4Error) -> (SigV4Identity, SigV4PayloadHash) {
+        let pending = try prepare(request, now: now, secretFor: secretFor)
+        return (pending.identity, try pending.finish(bodySHA256Hex: bodySHA256Hex))
+    }
+
+    /// Checks everything but the signature itself — the form of the authentication, the time, the access key
+    /// — and returns what ``SigV4PendingVerification/finish(bodySHA256Hex:)`` needs once the body's hash is known.
+    /// A body too large to hold is streamed and hashed by its consumer, which must call `finish` before it
+    /// acts on the request.
+    public static func prepare(
+        _ request: SigV4Request, now: Date, secretFor: (String) -> String?
+    ) throws(SigV4Error) -> SigV4PendingVerification {
         let authorization = request.headerValues("authorization")
         let isPresigned = SigV4PresignedQuery.parameter("X-Amz-Algorithm", in: request.query) != nil
         if authorization.isEmpty && !isPresigned { throw .missingAuthenticationToken }
@@ -57,25 +68,9 @@ public enum SigV4Verifier {
         }
 
         guard let secret = secretFor(credential.accessKey) else { throw .unrecognizedClient }
-
-        let candidates = try payloadCandidates(request, isPresigned: isPresigned, bodySHA256Hex: bodySHA256Hex)
-        let key = SigV4SigningKey.derive(
-            secret: secret, date: credential.date, region: credential.region, service: credential.service)
-        var matched: SigV4PayloadHash?
-        for candidate in candidates {
-            let canonical = SigV4CanonicalRequest.build(
-                request, signedHeaders: signedHeaders, payloadHash: candidate.signed, droppingQueryNames: droppedQueryNames)
-            let stringToSign = SigV4SigningKey.stringToSign(
-                timestamp: timestamp, scope: credential.scope, canonicalRequest: canonical)
-            let expected = SigV4SigningKey.signature(key: key, stringToSign: stringToSign)
-            if SigV4SigningKey.constantTimeEquals(expected, givenSignature) && matched == nil {
-                matched = candidate.result
-            }
-        }
-        guard let payload = matched else { throw .signatureDoesNotMatch }
-        let identity = SigV4Identity(
-            accessKey: credential.accessKey, region: credential.region, service: credential.service, date: credential.date)
-        return (identity, payload)
+        return SigV4PendingVerification(
+            request: request, isPresigned: isPresigned, credential: credential, signedHeaders: signedHeaders,
+            givenSignature: givenSignature, timestamp: timestamp, droppedQueryNames: droppedQueryNames, secret: secret)
     }
 
     /// The request time from `X-Amz-Date`, else from an ISO-8601-basic or RFC 1123 `Date` header,

@@ -52,7 +52,7 @@ public enum GlacierMetadataConformance {
     static func archive(_ id: String, account: String, vault: String, size: Int64, at seconds: Int) -> ArchiveRecord {
         ArchiveRecord(id: id, accountID: account, vaultName: vault, description: "archive \(id)", size: size,
                       treeHash: digest("tree \(id)"), createdAt: at(seconds),
-                      segments: [ArchiveSegment(blob: digest("a \(id)"), length: size - 1), ArchiveSegment(blob: digest("b \(id)"), length: 1)])
+                      segments: [BlobSegment(blob: digest("a \(id)"), length: size - 1), BlobSegment(blob: digest("b \(id)"), length: 1)])
     }
 
     static func isNotFound(_ error: StorageError?) -> Bool {

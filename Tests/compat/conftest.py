@@ -151,7 +151,7 @@ def pytest_runtest_makereport(item, call):
             (f"{server.name} log ({server.log_file})", server.log_text(since=since)))
 
 
-# -- EBS direct (aws-semantics §3) ----------------------------------------------------
+# -- EBS direct (docs/aws/ebs.md) -------------------------------------------------------
 
 @pytest.fixture(scope="session")
 def ebs(client_for):
@@ -169,3 +169,39 @@ def ebs_unvalidated(tessera):
     """Account one's EBS client without botocore's parameter validation (negative indexes etc.)."""
     from ebs_helpers import unvalidated_client
     return unvalidated_client(tessera.endpoint, ACCOUNTS["one"])
+
+
+# -- ECR and ECR Public (aws-semantics §2) --------------------------------------------
+
+@pytest.fixture(scope="session")
+def ecr(tessera):
+    """Account one's ECR client on the shared server (raw responses kept for expect_ecr_error)."""
+    from ecr_helpers import watch_responses
+    return watch_responses(make_client(tessera.endpoint, "one", "ecr"))
+
+
+@pytest.fixture(scope="session")
+def ecr_two(tessera):
+    from ecr_helpers import watch_responses
+    return watch_responses(make_client(tessera.endpoint, "two", "ecr"))
+
+
+@pytest.fixture(scope="session")
+def ecr_public(tessera):
+    """Account one's ECR Public client (us-east-1, where ECR Public lives)."""
+    from ecr_helpers import watch_responses
+    return watch_responses(make_client(tessera.endpoint, "one", "ecr-public"))
+
+
+@pytest.fixture
+def repository(ecr, request):
+    """A fresh private repository of account one, named after the test; force-deleted afterwards."""
+    from botocore.exceptions import ClientError
+    from ecr_helpers import repository_name
+    name = repository_name(request.node.name)
+    ecr.create_repository(repositoryName=name)
+    yield name
+    try:
+        ecr.delete_repository(repositoryName=name, force=True)
+    except ClientError:
+        pass  # the test deleted it

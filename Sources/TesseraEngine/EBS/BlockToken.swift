@@ -18,12 +18,12 @@ public struct BlockTokens: Sendable {
 
     public func make(snapshotID: String, index: Int64, expiry: Date) -> String {
         let seconds = Int64(expiry.timeIntervalSince1970)
-        return Self.base64url(Self.bigEndian(seconds) + mac(snapshotID, index, seconds))
+        return Base64URL.encode(Self.bigEndian(seconds) + mac(snapshotID, index, seconds))
     }
 
     /// Whether `token` names this block and has not expired at `now`.
     public func verify(_ token: String, snapshotID: String, index: Int64, now: Date) -> Bool {
-        guard let raw = Self.decodeBase64url(token), raw.count == 40 else { return false }
+        guard let raw = Base64URL.decode(token), raw.count == 40 else { return false }
         let seconds = raw.prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) }
         guard Double(seconds) > now.timeIntervalSince1970 else { return false }
         let expected = mac(snapshotID, index, seconds)
@@ -37,16 +37,5 @@ public struct BlockTokens: Sendable {
 
     static func bigEndian(_ value: Int64) -> [UInt8] {
         (0..<8).reversed().map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) }
-    }
-
-    static func base64url(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    static func decodeBase64url(_ text: String) -> [UInt8]? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64).map(Array.init)
     }
 }

@@ -61,7 +61,7 @@ extension SnapshotService {
               block.index == index else {
             throw SnapshotError.validation(.invalidBlockToken, "The block token \(blockToken) is invalid.")
         }
-        let reader = ConcatenatedBlobReader(blobs: blobs, segments: [ArchiveSegment(blob: block.blob, length: Self.blockSize)],
+        let reader = ConcatenatedBlobReader(blobs: blobs, segments: [BlobSegment(blob: block.blob, length: Self.blockSize)],
                                             range: 0..<Self.blockSize)
         return SnapshotBlockData(checksum: EBSLinearChecksum.base64(block.blob), body: reader)
     }
@@ -105,12 +105,12 @@ extension SnapshotService {
 
     /// Page tokens name the snapshot and the next index; anything else is refused.
     static func makePageToken(snapshotID: String, next: Int64) -> String {
-        BlockTokens.base64url(Array("page:\(snapshotID):\(next)".utf8))
+        Base64URL.encode(Array("page:\(snapshotID):\(next)".utf8))
     }
 
     static func pageStart(_ token: String, snapshotID: String) throws -> Int64 {
         let invalid = SnapshotError.validation(.invalidPageToken, "The pagination token \(token) is invalid.")
-        guard let raw = BlockTokens.decodeBase64url(token) else { throw invalid }
+        guard let raw = Base64URL.decode(token) else { throw invalid }
         let parts = String(decoding: raw, as: UTF8.self).split(separator: ":")
         guard parts.count == 3, parts[0] == "page", parts[1] == snapshotID, let next = Int64(parts[2]), next >= 0 else { throw invalid }
         return next

@@ -25,7 +25,7 @@ extension GlacierService {
         let (received, computed) = try await receiveTreeHashed(body, length: contentLength, payloadSHA256: payloadSHA256,
                                                                 expected: expected)
         let archive = newArchive(accountID: accountID, vault: vault, description: description, size: received.size,
-                                 treeHash: computed, segments: [ArchiveSegment(blob: received.digest, length: received.size)])
+                                 treeHash: computed, segments: [BlobSegment(blob: received.digest, length: received.size)])
         do {
             try await metadata.insertArchive(archive)
         } catch StorageError.notFound {
@@ -51,7 +51,7 @@ extension GlacierService {
 
     /// A new archive record with a fresh 138-character id (the length Glacier's ids have).
     func newArchive(accountID: String, vault: String, description: String, size: Int64, treeHash: SHA256Value,
-                    segments: [ArchiveSegment]) -> ArchiveRecord {
+                    segments: [BlobSegment]) -> ArchiveRecord {
         ArchiveRecord(id: RandomID.urlSafe(length: 138), accountID: accountID, vaultName: vault, description: description,
                       size: size, treeHash: treeHash, createdAt: clock.now, segments: segments)
     }

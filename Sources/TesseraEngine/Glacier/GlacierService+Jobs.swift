@@ -106,7 +106,7 @@ extension GlacierService {
         switch job.action {
         case .inventoryRetrieval:
             guard let blob = job.outputBlob else { throw EngineError.storageFailure("inventory job \(jobID) has no output") }
-            let reader = ConcatenatedBlobReader(blobs: blobs, segments: [ArchiveSegment(blob: blob, length: total)], range: wanted)
+            let reader = ConcatenatedBlobReader(blobs: blobs, segments: [BlobSegment(blob: blob, length: total)], range: wanted)
             return JobOutput(contentType: job.format == "CSV" ? "text/csv" : "application/json", range: wanted, totalLength: total,
                              isPartial: rangeHeader != nil, treeHash: nil, archiveDescription: nil, body: reader)
         case .archiveRetrieval:
@@ -196,7 +196,7 @@ extension GlacierService {
     }
 
     /// Reads a range of an archive to compute its tree hash (for aligned sub-ranges; whole archives use the stored hash).
-    private func treeHashOf(segments: [ArchiveSegment], range: Range<Int64>) async throws -> SHA256Value {
+    private func treeHashOf(segments: [BlobSegment], range: Range<Int64>) async throws -> SHA256Value {
         let reader = ConcatenatedBlobReader(blobs: blobs, segments: segments, range: range)
         var hasher = TreeHasher()
         while let buffer = try await storage({ try await reader.next() }) {
@@ -213,12 +213,9 @@ extension GlacierService {
     /// Parses `bytes=S-E` or `bytes=S-` against an output of `total` bytes.
     static func parseRange(_ header: String?, total: Int64) throws -> Range<Int64> {
         guard let header else { return 0..<total }
-        guard header.hasPrefix("bytes=") else { throw EngineError.invalidParameter("Invalid Range: \(header)") }
-        let spec = header.dropFirst("bytes=".count)
-        let pieces = spec.split(separator: "-", omittingEmptySubsequences: false)
-        guard pieces.count == 2, let first = Int64(pieces[0]), first >= 0 else { throw EngineError.invalidParameter("Invalid Range: \(header)") }
-        let last = pieces[1].isEmpty ? total - 1 : Int64(pieces[1]) ?? -1
-        guard last >= first, first < total else { throw EngineError.invalidParameter("Invalid Range: \(header) for \(total) bytes") }
-        return first..<(min(last, total - 1) + 1)
+        guard let range = RangeHeader.parse(header, total: total) else {
+            throw EngineError.invalidParameter("Invalid Range: \(header) for \(total) bytes")
+        }
+        return range
     }
 }

@@ -98,7 +98,7 @@ extension GlacierService {
         let computed = TreeHash.root(of: parts.map(\.treeHash))
         guard computed == expected else { throw EngineError.invalidParameter("Invalid x-amz-sha256-tree-hash: \(expected.hex)") }
         let archive = newArchive(accountID: accountID, vault: vault, description: upload.description, size: size,
-                                 treeHash: computed, segments: parts.map { ArchiveSegment(blob: $0.blob, length: $0.range.count) })
+                                 treeHash: computed, segments: parts.map { BlobSegment(blob: $0.blob, length: $0.range.count) })
         do {
             try await metadata.completeUpload(id: uploadID, into: archive)
         } catch StorageError.conflict {

@@ -11,10 +11,10 @@ public struct ArchiveRecord: Sendable, Equatable {
     public var treeHash: SHA256Value
     public var createdAt: Date
     /// The archive's bytes, in order: each a whole blob.
-    public var segments: [ArchiveSegment]
+    public var segments: [BlobSegment]
 
     public init(id: String, accountID: String, vaultName: String, description: String, size: Int64,
-                treeHash: SHA256Value, createdAt: Date, segments: [ArchiveSegment]) {
+                treeHash: SHA256Value, createdAt: Date, segments: [BlobSegment]) {
         self.id = id
         self.accountID = accountID
         self.vaultName = vaultName
@@ -23,16 +23,5 @@ public struct ArchiveRecord: Sendable, Equatable {
         self.treeHash = treeHash
         self.createdAt = createdAt
         self.segments = segments
-    }
-}
-
-/// One blob's place in an archive.
-public struct ArchiveSegment: Sendable, Equatable {
-    public var blob: SHA256Value
-    public var length: Int64
-
-    public init(blob: SHA256Value, length: Int64) {
-        self.blob = blob
-        self.length = length
     }
 }

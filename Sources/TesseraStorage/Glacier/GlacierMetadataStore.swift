@@ -28,7 +28,7 @@ public protocol ArchiveMetadata: Sendable {
     /// Every live archive of a vault, oldest first, created in [from, to) when given.
     func listArchives(accountID: String, vaultName: String) async throws -> [ArchiveRecord]
     /// A deleted or live archive's segments, by id (a job made before the delete still reads them).
-    func archiveSegments(id: String) async throws -> [ArchiveSegment]
+    func archiveSegments(id: String) async throws -> [BlobSegment]
 }
 
 /// Multipart uploads and their parts.

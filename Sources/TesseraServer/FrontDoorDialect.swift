@@ -1,0 +1,26 @@
+import Hummingbird
+import TesseraSigV4
+
+/// One protocol the server speaks, as the shared middleware sees it: which requests are its own, how it
+/// words a refused signature and an unknown operation, and whether its door reads a signed body itself as
+/// it streams. Adding a door means adding a dialect to ``FrontDoorDialect/all``, not editing switches.
+struct FrontDoorDialect: Sendable {
+    let name: String
+    /// Whether a request is aimed at this protocol.
+    let claims: @Sendable (Request) -> Bool
+    /// The response to a request whose signature was refused.
+    let authFailure: @Sendable (SigV4Error, Request, _ requestID: String) -> Response
+    /// The response to a signed request no operation matches.
+    let unknownOperation: @Sendable (Request, _ requestID: String) -> Response
+    /// Whether the door checks this request's body against the signature as it streams (the middleware then
+    /// leaves the body unread and hands the door a ``TesseraFrontDoor/DeferredSignatureCheck``).
+    let verifiesBodyAsItStreams: @Sendable (Request) -> Bool
+
+    /// The dialects in the order they are asked; the last claims everything.
+    static let all: [FrontDoorDialect] = [.ecr, .ec2, .ebs, .glacier]
+
+    /// The dialect of a request.
+    static func of(_ request: Request) -> FrontDoorDialect {
+        all.first { $0.claims(request) } ?? .glacier
+    }
+}

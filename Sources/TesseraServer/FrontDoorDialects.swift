@@ -1,0 +1,61 @@
+import Hummingbird
+import HTTPTypes
+import TesseraEBSAPI
+import TesseraECRAPI
+import TesseraGlacierAPI
+import TesseraSigV4
+import TesseraWire
+
+extension FrontDoorDialect {
+    /// ECR and ECR Public (and any other JSON 1.1 target): `POST /` with `X-Amz-Target`.
+    static let ecr = FrontDoorDialect(
+        name: "ecr",
+        claims: { $0.method == .post && $0.uri.path == "/" && $0.headers[amzTarget] != nil },
+        authFailure: { error, _, _ in
+            let code = switch error {
+            case .missingAuthenticationToken: "MissingAuthenticationTokenException"
+            case .incompleteSignature, .unsupportedAlgorithm: "IncompleteSignatureException"
+            case .unrecognizedClient: "UnrecognizedClientException"
+            case .signatureDoesNotMatch, .expired, .notYetCurrent, .presignedExpired: "InvalidSignatureException"
+            }
+            return ECRAPI.error(code: code, message: error.message)
+        },
+        unknownOperation: { request, _ in
+            ECRAPI.error(code: "UnknownOperationException", message: "The operation \(request.headers[amzTarget] ?? "") is not known to this server")
+        },
+        verifiesBodyAsItStreams: { ECRAPI.streamsBody(target: $0.headers[amzTarget] ?? "") })
+
+    /// EC2's Query protocol: `POST /` with a form body.
+    static let ec2 = FrontDoorDialect(
+        name: "ec2",
+        claims: { $0.uri.path == "/" },
+        authFailure: { error, _, requestID in AuthErrorResponse.ec2Error(error, requestID: requestID) },
+        unknownOperation: { request, requestID in
+            EC2SnapshotAPI.error(code: "InvalidAction", message: "No operation matches \(request.method.rawValue) \(request.uri.path).",
+                                 status: .badRequest, requestID: requestID)
+        },
+        verifiesBodyAsItStreams: { _ in false })
+
+    /// The EBS direct APIs: `/snapshots…`.
+    static let ebs = FrontDoorDialect(
+        name: "ebs",
+        claims: { $0.uri.path.hasPrefix("/snapshots") },
+        authFailure: { error, _, _ in EBSResponse.error(AuthErrorResponse.ebsError(error)) },
+        unknownOperation: { request, _ in
+            EBSResponse.error(EBSWireError(.unknownOperation, "No operation matches \(request.method.rawValue) \(request.uri.path).",
+                                           origin: .authentication))
+        },
+        verifiesBodyAsItStreams: { _ in false })
+
+    /// Glacier: every other path.
+    static let glacier = FrontDoorDialect(
+        name: "glacier",
+        claims: { _ in true },
+        authFailure: { error, _, _ in GlacierResponse.error(AuthErrorResponse.glacierError(error)) },
+        unknownOperation: { request, _ in
+            GlacierResponse.error(GlacierWireError(.unknownOperation, "No operation matches \(request.method.rawValue) \(request.uri.path)."))
+        },
+        verifiesBodyAsItStreams: { _ in false })
+
+    static let amzTarget = HTTPField.Name("X-Amz-Target")!
+}
