@@ -90,13 +90,14 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: strict),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .executableTarget(name: "TesseraCLI", dependencies: [
             "TesseraServer", "CTesseraLinux",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: strict),
+        ], swiftSettings: strict, plugins: ["BuildInfoPlugin"]),
         .target(name: "TesseraTestSupport", dependencies: [
             "TesseraCore", "TesseraStorage", "TesseraBlobStoreFileSystem", "TesseraMetadataSQL",
             .product(name: "Crypto", package: "swift-crypto"),

@@ -98,7 +98,9 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
         } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
+            // A setting the server cannot start with: one line that says what to change, no usage text.
+            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            throw ExitCode.failure
         }
     }
 }

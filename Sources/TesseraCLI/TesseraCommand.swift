@@ -5,6 +5,8 @@ import ArgumentParser
 struct TesseraCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tessera",
-        abstract: "A storage server speaking the AWS Glacier API (ECR, OCI and EBS to follow).",
-        subcommands: [ServeCommand.self])
+        abstract: "A storage server speaking the chunked-upload APIs of AWS Glacier, the EBS direct APIs, Amazon ECR and ECR Public.",
+        discussion: "The OCI registry API (docker, podman, skopeo) and the transfer commands are in progress.",
+        version: VersionCommand.text,
+        subcommands: [ServeCommand.self, VersionCommand.self])
 }

@@ -21,6 +21,7 @@ public enum TesseraServer {
                            print announce: @escaping @Sendable (String) -> Void) async throws {
         var logger = Logger(label: "tessera")
         logger.logLevel = configuration.logLevel
+        try ListenAddressCheck.ensureAvailable(host: configuration.host, port: configuration.port)
         let stores = try await ServerStores.open(dataDirectory: configuration.dataDirectory, logger: logger)
         let credentials = try CredentialLoading.load(configuration, announce: announce)
         let router = makeRouter(configuration: configuration, stores: stores, credentials: credentials, metrics: metrics)

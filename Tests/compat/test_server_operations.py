@@ -88,3 +88,27 @@ def test_first_start_without_credentials_generates_and_prints_a_key_pair(tmp_pat
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(15)
+
+
+def test_a_port_in_use_is_named_and_nothing_is_created(tmp_path):
+    import socket
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    port = holder.getsockname()[1]
+    try:
+        result = subprocess.run([str(default_binary()), "serve", "--port", str(port), "--data-dir", str(tmp_path / "data")],
+                                capture_output=True, text=True, timeout=60)
+    finally:
+        holder.close()
+    assert result.returncode != 0
+    assert f"127.0.0.1:{port} is already in use" in result.stderr and "--port" in result.stderr
+    assert "Usage" not in result.stderr
+    assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["version"]])
+def test_version_names_the_release_and_the_commit(argv):
+    result = subprocess.run([str(default_binary()), *argv], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert re.fullmatch(r"tessera \d+\.\d+\.\d+\S* \(commit ([0-9a-f]{12}(-dirty)?|unknown)\)\n", result.stdout)
