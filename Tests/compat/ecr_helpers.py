@@ -1,8 +1,8 @@
-"""Shared helpers for the ECR and ECR Public compat tests (aws-semantics §2): layer bytes and
+"""Shared helpers for the ECR and ECR Public compat tests (docs/aws/ecr.md): layer bytes and
 `sha256:` digests, layer uploads in parts, manifests of every media type, whole-image pushes,
 and `expect_ecr_error`, which also checks the raw JSON 1.1 error body (`__type`, `message`).
 
-Where aws-semantics marks a message [real], tests assert it exactly; elsewhere they assert the
+Where docs/aws/ecr.md marks a message [real], tests assert it exactly; elsewhere they assert the
 error code and the status only.
 """
 
@@ -27,11 +27,11 @@ from botocore.exceptions import ClientError
 
 KiB = 1024
 MiB = 1024 * 1024
-PART_SIZE = 10485760            # InitiateLayerUpload's partSize (§2.3, real ECR)
-MIN_PART = 5 * MiB              # non-final parts below this fail at completion (§2.5)
-MAX_PARTS = 4200                # private ECR quota (§2.4)
+PART_SIZE = 10485760            # InitiateLayerUpload's partSize (docs/aws/ecr.md#layer-upload, real ECR)
+MIN_PART = 5 * MiB              # non-final parts below this fail at completion (docs/aws/ecr.md#complete-layer-upload)
+MAX_PARTS = 4200                # private ECR quota (docs/aws/ecr.md#quotas)
 MAX_LAYER = 52000 * MiB
-PUBLIC_MAX_PARTS = 1000         # ECR Public quotas (§2.4)
+PUBLIC_MAX_PARTS = 1000         # ECR Public quotas (docs/aws/ecr.md#quotas)
 PUBLIC_MAX_LAYER = 10000 * MiB
 REGION = "us-east-1"
 ONE, TWO, THREE = "111111111111", "222222222222", "333333333333"
@@ -61,7 +61,7 @@ def sha256_digest(data: bytes) -> str:
 
 
 def manifest_digest(manifest: str) -> str:
-    """The image digest: SHA-256 of the manifest's UTF-8 bytes exactly as sent (§2.7)."""
+    """The image digest: SHA-256 of the manifest's UTF-8 bytes exactly as sent (docs/aws/ecr.md#put-image)."""
     return sha256_digest(manifest.encode("utf-8"))
 
 
@@ -162,7 +162,7 @@ def expect_ecr_error(code, status: int = 400, message: Optional[str] = None,
     """`with expect_ecr_error("RepositoryNotFoundException") as err: ecr.…` — the call must fail
     with this code (or one of a tuple of codes) and HTTP status; the body must carry `__type` and a
     message (`message`, or `Message` as AccessDeniedException has it). `message` is compared
-    exactly (only where aws-semantics has it [real]); `contains` is a substring."""
+    exactly (only where docs/aws/ecr.md has it [real]); `contains` is a substring."""
     codes = (code,) if isinstance(code, str) else tuple(code)
     info = ErrorInfo()
     _LAST.response = None
@@ -380,7 +380,7 @@ class Image:
 
     @property
     def size(self) -> int:
-        """imageSizeInBytes: config plus layers (aws-semantics §2.8, [real] 352 = 215 + 137)."""
+        """imageSizeInBytes: config plus layers (docs/aws/ecr.md#put-image, [real] 352 = 215 + 137)."""
         return (self.config.size if self.config else 0) + sum(l.size for l in self.layers)
 
     @property

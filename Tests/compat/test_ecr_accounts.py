@@ -1,4 +1,4 @@
-"""Accounts and ECR (aws-semantics §2, §4.4 "Account isolation"): account two sees nothing of account
+"""Accounts and ECR (docs/aws/ecr.md#repository-policies): account two sees nothing of account
 one's repositories unless a repository policy of account one lets it (its own registry: not found;
 account one's, named by `registryId`: AccessDeniedException as AWS answers, or not found, the same
 for existing and missing repositories); repositories belong to the account, not the region;

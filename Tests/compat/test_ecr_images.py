@@ -1,4 +1,4 @@
-"""ECR images (aws-semantics §2.7, §2.8): PutImage of every media type (Docker v2 schema 2, OCI
+"""ECR images (docs/aws/ecr.md, #put-image to #listings): PutImage of every media type (Docker v2 schema 2, OCI
 image manifest, Docker manifest list, OCI index, OCI 1.1 artifacts with `artifactType` and
 `subject`), the digest of the bytes exactly as sent, the blob checks against *this* repository,
 tag mutability; BatchGetImage, BatchDeleteImage, ListImages, DescribeImages, ListImageReferrers,

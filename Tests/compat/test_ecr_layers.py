@@ -1,4 +1,4 @@
-"""ECR layer uploads (aws-semantics §2.3-§2.6, §2.8): InitiateLayerUpload, UploadLayerPart,
+"""ECR layer uploads (docs/aws/ecr.md#layer-upload, #download-url): InitiateLayerUpload, UploadLayerPart,
 CompleteLayerUpload, BatchCheckLayerAvailability and GetDownloadUrlForLayer, working paths and
 every refusal; after each refusal the state is checked unchanged (availability, the byte an
 upload continues from)."""
@@ -16,7 +16,7 @@ from ecr_helpers import (
     upload_part, upload_parts, Blob, DOCKER_LAYER)
 from tessera_server import TEST_ACCOUNTS, make_client
 
-TOO_SMALL = "All layer parts except the last part should be at least 5MB"  # [real] §2.5
+TOO_SMALL = "All layer parts except the last part should be at least 5MB"  # [real] docs/aws/ecr.md#errors
 
 
 def not_found_message(name, account=ONE):
@@ -244,7 +244,7 @@ def test_part_in_missing_repository(ecr, repository):
 
 @pytest.mark.slow
 def test_4201st_part_is_over_the_limit(ecr, repository):
-    """4,200 one-byte parts are accepted, the 4,201st is LimitExceededException (§2.4)."""
+    """4,200 one-byte parts are accepted, the 4,201st is LimitExceededException (docs/aws/ecr.md#quotas)."""
     upload_id = initiate(ecr, repository)
     start = time.monotonic()
     for i in range(MAX_PARTS):

@@ -1,4 +1,4 @@
-"""ECR Public (`SpencerFrontendService.*`, aws-semantics §2): repositories with catalog data, the
+"""ECR Public (`SpencerFrontendService.*`, docs/aws/ecr.md#ecr-public): repositories with catalog data, the
 layer flow under ECR Public's limits (1,000 parts, 10,000 MiB a layer), PutImage, DescribeImages,
 DescribeImageTags, BatchDeleteImage, DescribeRegistries and registry aliases,
 GetAuthorizationToken, registry and repository catalog data, tags and repository policies.
@@ -25,7 +25,7 @@ from ecr_helpers import (
     PULL_ACTIONS)
 from tessera_server import TEST_ACCOUNTS
 
-TOO_SMALL = "All layer parts except the last part should be at least 5MB"  # [real] §2.5
+TOO_SMALL = "All layer parts except the last part should be at least 5MB"  # [real] docs/aws/ecr.md#errors
 PNG_1X1 = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
 
 

@@ -1,4 +1,4 @@
-"""ECR repositories (aws-semantics §2.2, §2.8): create with names, tags and settings, describe with
+"""ECR repositories (docs/aws/ecr.md#registries-and-repositories): create with names, tags and settings, describe with
 names or pages, delete (force), repository policies, tags, tag mutability and scanning settings;
 and the registry-wide operations (registry policy, replication, scanning configuration, account
 settings, creation templates, pull-through cache rules, signing, pull-time exclusions), which run
@@ -50,7 +50,7 @@ def describe_one(ecr, name):
 
 
 def not_found_message(name, account=ONE):
-    # [real] aws-semantics §2.1
+    # [real] docs/aws/ecr.md#errors
     return f"The repository with name '{name}' does not exist in the registry with id '{account}'"
 
 

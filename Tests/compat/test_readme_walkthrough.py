@@ -1,4 +1,4 @@
-"""The README's AWS CLI walkthrough, run as written against a live server, so it stays true.
+"""The README's AWS CLI walkthroughs (Glacier, ECR), run as written against a live server, so they stay true.
 
 The walkthrough is every ```bash block of README.md that follows a `<!-- walkthrough -->` line. The blocks
 run in order, as one bash script with `set -euo pipefail`, so a failing command in any block fails the test.
@@ -104,3 +104,7 @@ def test_readme_walkthrough_runs_as_written(tmp_path, monkeypatch):
     assert "the archive came back intact" in proc.stdout
     assert '"ArchiveList"' in proc.stdout, "the inventory's JSON is printed"
     assert re.search(r'"checksum":\s*"[0-9a-f]{64}"', proc.stdout), "complete-multipart-upload answered"
+    assert re.search(r"pushed sha256:([0-9a-f]{64}), the SHA-256 of manifest\.json: \1", proc.stdout), \
+        "the image digest is the SHA-256 of the manifest as sent"
+    assert "the layer came back intact" in proc.stdout
+    assert re.search(r"^v1\s+EXPIRE$", proc.stdout, re.MULTILINE), "the lifecycle preview expires v1"

@@ -1,6 +1,6 @@
 import Foundation
 
-/// An EBS direct API error as it travels (aws-semantics.md §3.1): the status, the `x-amzn-ErrorType`
+/// An EBS direct API error as it travels (docs/aws/ebs.md#errors): the status, the `x-amzn-ErrorType`
 /// header naming the code, and a JSON body — `{"Message","Reason"}` for the service's own errors,
 /// `{"message"}` for framework validation and signature failures.
 public struct EBSWireError: Error, Sendable, Equatable {

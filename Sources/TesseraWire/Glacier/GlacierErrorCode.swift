@@ -16,7 +16,7 @@ public enum GlacierErrorCode: String, Sendable, CaseIterable {
     /// No operation has this method and path.
     case unknownOperation = "UnknownOperationException"
 
-    /// The HTTP status Glacier answers this error with (aws-semantics.md §1.1, §4.4).
+    /// The HTTP status Glacier answers this error with (docs/aws/glacier.md#errors, docs/aws/sigv4.md#auth-errors).
     public var status: Int {
         switch self {
         case .resourceNotFound, .unknownOperation: 404
