@@ -78,9 +78,14 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
+        .target(name: "TesseraOCIAPI", dependencies: [
+            "TesseraCore", "TesseraWire", "TesseraStorage", "TesseraEngine", "TesseraFrontDoor",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: strict),
         .target(name: "TesseraServer", dependencies: [
             "TesseraCore", "TesseraSigV4", "TesseraWire", "TesseraStorage", "TesseraEngine",
-            "TesseraBlobStoreFileSystem", "TesseraMetadataSQL", "TesseraGlacierAPI", "TesseraEBSAPI", "TesseraECRAPI", "TesseraFrontDoor",
+            "TesseraBlobStoreFileSystem", "TesseraMetadataSQL", "TesseraGlacierAPI", "TesseraEBSAPI", "TesseraECRAPI", "TesseraOCIAPI", "TesseraFrontDoor",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

@@ -30,6 +30,8 @@ else
     fi
 fi
 
+# The C SHA-256 behind layer uploads, both compression paths (SHA-NI and portable) against hashlib.
+BENCH=0 SANITIZE=0 Tests/CTesseraSHA256Check/run.sh
 swift build --build-tests
 swift test --skip-build
 TESSERA_BIN="$PWD/.build/debug/tessera" "$python" -m pytest Tests/compat

@@ -3,7 +3,8 @@ public enum RangeHeader {
     /// The bytes `header` asks for out of `total`, clipped to the end; nil when it is malformed, asks for
     /// several ranges, or starts past the end (a 416 for the caller).
     public static func parse(_ header: String, total: Int64) -> Range<Int64>? {
-        guard header.hasPrefix("bytes=") else { return nil }
+        // Range units are case-insensitive (RFC 9110 §14.1).
+        guard header.count > 6, header.prefix(6).lowercased() == "bytes=" else { return nil }
         let pieces = header.dropFirst("bytes=".count).split(separator: "-", omittingEmptySubsequences: false)
         guard pieces.count == 2 else { return nil }
         if pieces[0].isEmpty {

@@ -41,18 +41,24 @@ extension ECRWireError {
             self.init("InvalidTagParameterException", text)
         case .layersNotFound(let digests, let registryID, let name):
             self = .layersNotFound(digests: digests, name: name, registryID: registryID)
+        case .blobInUse(let digest):
+            self.init("InvalidParameterException", "The layer '\(digest)' is used by an image of the repository")
         case .layerInaccessible(let digest):
             self.init("LayerInaccessibleException", "The layer '\(digest)' is not accessible")
         case .referencedImagesNotFound(let digests):
             self.init("ReferencedImagesNotFoundException", "Images with digests '[\(digests.joined(separator: ","))]' referenced by the manifest list do not exist in the repository")
         case .invalidManifest(let text):
             self = .invalidParameter(member: "ImageManifest", constraint: text)
-        case .imageDigestMismatch(let given, let computed):
-            self = .imageDigestDoesNotMatch(given: given, computed: computed)
-        case .imageAlreadyExists(let digest, let tag):
-            self = .imageAlreadyExists(digest: digest, tag: tag)
+        case .imageDigestMismatch(let given, _, let name, let registryID):
+            self = .imageDigestDoesNotMatch(given: given, name: name, registryID: registryID)
+        case .imageAlreadyExists(let digest, let tag, let name, let registryID):
+            self = .imageAlreadyExists(digest: digest, tag: tag, name: name, registryID: registryID)
         case .imageTagAlreadyExists(let tag, let name, _):
             self = .imageTagAlreadyExists(tag: tag, name: name)
+        case .imageArchived(let digest):
+            self.init("ImageArchivedException", "The image '\(digest)' is archived and cannot be scanned.")
+        case .imageReferencedByIndex(let digest, let indexes):
+            self.init("InvalidParameterException", "The image '\(digest)' is referenced by manifest list: [\(indexes.joined(separator: ", "))]")
         case .imageNotFound(let id, let name, let registryID):
             self = .imageNotFound(digest: id.digest, tag: id.tag, name: name, registryID: registryID)
         case .settingNotFound(let kind, let registryID, let name):

@@ -72,22 +72,27 @@ extension SQLMetadataStore: ImageMetadata {
         }
     }
 
-    public func listImages(repositoryID: String, after afterDigest: String?, limit: Int) async throws -> [TaggedImage] {
-        try await sessions.read { db in
-            var start: Int64 = -1
-            if let afterDigest {
-                guard let row = try await db.raw("""
-                    SELECT pushed_at FROM registry_images WHERE repository_id = \(bind: repositoryID) AND digest = \(bind: afterDigest)
-                    """).first() else { throw StorageError.notFound("image \(afterDigest)") }
-                start = try row.decode(column: "pushed_at", as: Int64.self)
-            }
+    public func listImages(repositoryID: String, after cursor: ImageCursor?, inclusive: Bool, limit: Int) async throws -> [TaggedImage] {
+        let millis = cursor?.pushedAt.millis ?? -1
+        let digest = cursor?.digest ?? ""
+        return try await sessions.read { db in
             let images = try await db.raw("""
                 SELECT * FROM registry_images WHERE repository_id = \(bind: repositoryID)
-                AND (pushed_at > \(bind: start) OR (pushed_at = \(bind: start) AND digest > \(bind: afterDigest ?? "")))
+                AND (pushed_at > \(bind: millis) OR (pushed_at = \(bind: millis) AND (digest > \(bind: digest)
+                OR (\(bind: inclusive ? 1 : 0) = 1 AND digest = \(bind: digest)))))
                 ORDER BY pushed_at, digest LIMIT \(bind: limit)
                 """).all().map(Self.imageRecord)
             let tags = try await Self.tags(repositoryID: repositoryID, digests: images.map(\.digest), in: db)
             return images.map { TaggedImage(image: $0, tags: tags[$0.digest] ?? []) }
+        }
+    }
+
+    public func listTags(repositoryID: String, after last: String?, limit: Int) async throws -> [String] {
+        try await sessions.read { db in
+            try await db.raw("""
+                SELECT tag FROM registry_tags WHERE repository_id = \(bind: repositoryID) AND tag > \(bind: last ?? "")
+                ORDER BY tag LIMIT \(bind: limit)
+                """).all().map { try $0.decode(column: "tag", as: String.self) }
         }
     }
 
@@ -109,6 +114,14 @@ extension SQLMetadataStore: ImageMetadata {
         try await sessions.read { db in
             Int(try await db.raw("SELECT COUNT(*) AS n FROM registry_images WHERE repository_id = \(bind: repositoryID)")
                 .first().map { try $0.decode(column: "n", as: Int64.self) } ?? 0)
+        }
+    }
+
+    public func deleteTagOnly(repositoryID: String, tag: String) async throws -> Bool {
+        try await sessions.transaction { db in
+            try await db.raw("""
+                DELETE FROM registry_tags WHERE repository_id = \(bind: repositoryID) AND tag = \(bind: tag) RETURNING tag
+                """).first() != nil
         }
     }
 

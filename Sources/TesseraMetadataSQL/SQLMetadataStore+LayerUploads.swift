@@ -92,6 +92,34 @@ extension SQLMetadataStore: LayerUploadMetadata {
         }
     }
 
+    public func cancelLayerUpload(id: String) async throws -> Bool {
+        try await sessions.transaction { db in
+            guard try await db.raw("DELETE FROM registry_uploads WHERE id = \(bind: id) AND state = 'open' RETURNING id").first() != nil else {
+                return false
+            }
+            try await db.raw("DELETE FROM registry_upload_parts WHERE upload_id = \(bind: id)").run()
+            return true
+        }
+    }
+
+    public func linkBlob(repositoryID: String, digest: String, mediaType: String?, at time: Date) async throws {
+        try await sessions.transaction { db in
+            try await db.raw("""
+                INSERT INTO registry_repository_blobs (repository_id, digest, media_type, linked_at)
+                SELECT \(bind: repositoryID), digest, \(bind: mediaType), \(bind: time.millis) FROM registry_blobs WHERE digest = \(bind: digest)
+                ON CONFLICT (repository_id, digest) DO NOTHING
+                """).run()
+        }
+    }
+
+    public func unlinkBlob(repositoryID: String, digest: String) async throws -> Bool {
+        try await sessions.transaction { db in
+            try await db.raw("""
+                DELETE FROM registry_repository_blobs WHERE repository_id = \(bind: repositoryID) AND digest = \(bind: digest) RETURNING digest
+                """).first() != nil
+        }
+    }
+
     public func expireLayerUploads(updatedBefore cutoff: Date) async throws -> Int {
         try await sessions.transaction { db in
             let expired = try await db.raw("""

@@ -15,9 +15,11 @@ struct FrontDoorDialect: Sendable {
     /// Whether the door checks this request's body against the signature as it streams (the middleware then
     /// leaves the body unread and hands the door a ``TesseraFrontDoor/DeferredSignatureCheck``).
     let verifiesBodyAsItStreams: @Sendable (Request) -> Bool
+    /// Whether requests are signed with SigV4 (checked by the middleware); the OCI door authenticates its own.
+    var signedWithSigV4 = true
 
     /// The dialects in the order they are asked; the last claims everything.
-    static let all: [FrontDoorDialect] = [.ecr, .ec2, .ebs, .glacier]
+    static let all: [FrontDoorDialect] = [.oci, .ecr, .ec2, .ebs, .glacier]
 
     /// The dialect of a request.
     static func of(_ request: Request) -> FrontDoorDialect {

@@ -3,10 +3,25 @@ import HTTPTypes
 import TesseraEBSAPI
 import TesseraECRAPI
 import TesseraGlacierAPI
+import TesseraOCIAPI
 import TesseraSigV4
 import TesseraWire
 
 extension FrontDoorDialect {
+    /// The OCI distribution API: `/v2` and below, authenticated by the door itself (HTTP Basic registry passwords).
+    static let oci: FrontDoorDialect = {
+        var dialect = FrontDoorDialect(
+            name: "oci",
+            claims: { $0.uri.path == "/v2" || $0.uri.path.hasPrefix("/v2/") },
+            authFailure: { error, _, _ in OCIAPI.error(status: 401, code: "UNAUTHORIZED", message: error.message) },
+            unknownOperation: { request, _ in
+                OCIAPI.error(status: 404, code: "UNSUPPORTED", message: "no endpoint of the OCI distribution API matches \(request.uri.path)")
+            },
+            verifiesBodyAsItStreams: { _ in false })
+        dialect.signedWithSigV4 = false
+        return dialect
+    }()
+
     /// ECR and ECR Public (and any other JSON 1.1 target): `POST /` with `X-Amz-Target`.
     static let ecr = FrontDoorDialect(
         name: "ecr",

@@ -30,6 +30,7 @@ struct SigV4AuthMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let dialect = FrontDoorDialect.of(request)
+        guard dialect.signedWithSigV4 else { return try await next(request, context) }
         var request = request
         var context = context
         var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }

@@ -10,6 +10,7 @@ import TesseraECRAPI
 import TesseraEngine
 import TesseraFrontDoor
 import TesseraGlacierAPI
+import TesseraOCIAPI
 import TesseraMetadataSQL
 
 /// The composition root: opens the stores under the data directory, builds the router with its
@@ -83,6 +84,7 @@ public enum TesseraServer {
         EBSAPI(service: snapshots).register(on: router)
         let registry = registryService(configuration, stores)
         LayerDownloadRoute.register(on: router, service: registry)
+        OCIAPI(service: registry).register(on: router)
         // `POST /` carries the JSON 1.1 protocols (with X-Amz-Target: ECR, ECR Public) and EC2's Query protocol.
         let ec2 = EC2SnapshotAPI(service: snapshots)
         let ecr = ECRAPI(service: registry)

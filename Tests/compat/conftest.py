@@ -171,7 +171,7 @@ def ebs_unvalidated(tessera):
     return unvalidated_client(tessera.endpoint, ACCOUNTS["one"])
 
 
-# -- ECR and ECR Public (aws-semantics §2) --------------------------------------------
+# -- ECR and ECR Public (docs/aws/ecr.md) ---------------------------------------------
 
 @pytest.fixture(scope="session")
 def ecr(tessera):
@@ -205,3 +205,138 @@ def repository(ecr, request):
         ecr.delete_repository(repositoryName=name, force=True)
     except ClientError:
         pass  # the test deleted it
+
+
+# -- OCI distribution API (/v2; oci_helpers.py) ------------------------------------------
+
+@pytest.fixture(scope="session")
+def registry_password(ecr):
+    """Account one's registry password (GetAuthorizationToken, `AWS:` stripped)."""
+    from oci_helpers import registry_password as password_of
+    return password_of(ecr)
+
+
+@pytest.fixture(scope="session")
+def registry_password_two(ecr_two):
+    from oci_helpers import registry_password as password_of
+    return password_of(ecr_two)
+
+
+@pytest.fixture(scope="session")
+def oci(tessera, registry_password):
+    """A raw /v2 client for account one (HTTP Basic AWS:<password>) on the shared server."""
+    from oci_helpers import OCIClient
+    return OCIClient(tessera.endpoint, registry_password)
+
+
+@pytest.fixture(scope="session")
+def oci_two(tessera, registry_password_two):
+    from oci_helpers import OCIClient
+    return OCIClient(tessera.endpoint, registry_password_two)
+
+
+@pytest.fixture(scope="session")
+def oci_anonymous(tessera):
+    from oci_helpers import OCIClient
+    return OCIClient(tessera.endpoint)
+
+
+@pytest.fixture
+def make_repository(ecr, ecr_public, request):
+    """make_repository(stem=None, public=False, client=None, **create_args) -> name: a fresh private (or
+    ECR Public) repository named after the test (`stem` may hold slashes); force-deleted afterwards."""
+    from botocore.exceptions import ClientError
+    from ecr_helpers import repository_name
+    made = []
+
+    def factory(stem: str | None = None, public: bool = False, client=None, **create_args) -> str:
+        client = client or (ecr_public if public else ecr)
+        name = repository_name(stem or request.node.name)
+        if stem and "/" in stem:
+            name = stem.rstrip("/") + "/" + repository_name(request.node.name)
+        client.create_repository(repositoryName=name, **create_args)
+        made.append((client, name))
+        return name
+
+    yield factory
+    for client, name in made:
+        try:
+            client.delete_repository(repositoryName=name, force=True)
+        except ClientError:
+            pass  # the test deleted it
+
+
+@pytest.fixture(scope="session")
+def skopeo():
+    """The skopeo binary (Debian's package), or skip."""
+    import shutil
+    path = shutil.which("skopeo")
+    if not path:
+        pytest.skip("skopeo is not installed (apt-get install skopeo; .ci/run does)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def dockerd(tmp_path_factory):
+    """A docker daemon: the one `.ci/run` started (DOCKER_HOST), else one started here and stopped by its
+    PID at the end of the session. Skips with the reason when the machine cannot run one."""
+    import os
+    from oci_helpers import DockerDaemon
+    config_dir = tmp_path_factory.mktemp("docker-config")
+    if os.environ.get("TESSERA_DOCKERD_UNAVAILABLE"):
+        pytest.skip(os.environ["TESSERA_DOCKERD_UNAVAILABLE"])  # .ci/run tried and said why
+    host = os.environ.get("DOCKER_HOST")
+    if host:
+        why = DockerDaemon.answers(host)
+        if why:
+            pytest.skip(f"DOCKER_HOST={host} does not answer: {why}")
+        yield DockerDaemon(host, config_dir, containerd_address=os.environ.get("CONTAINERD_ADDRESS"))
+        return
+    try:
+        daemon = DockerDaemon.start(config_dir)
+    except RuntimeError as exc:
+        pytest.skip(f"no docker daemon on this machine: {exc}")
+    yield daemon
+    daemon.stop()
+
+
+@pytest.fixture(scope="session")
+def aws_cli(tessera, accounts, tmp_path_factory):
+    """(env, bin_dir): an environment in which `aws` (a wrapper for `python -m awscli`) runs as account one
+    against the shared server, for shell pipelines such as `aws ecr get-login-password | docker login …`."""
+    import os
+    import sys
+    home = tmp_path_factory.mktemp("aws-cli-home-oci")
+    bin_dir = home / "bin"
+    bin_dir.mkdir()
+    wrapper = bin_dir / "aws"
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m awscli --endpoint-url "{tessera.endpoint}" "$@"\n')
+    wrapper.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({
+        "AWS_ACCESS_KEY_ID": accounts["one"].access_key,
+        "AWS_SECRET_ACCESS_KEY": accounts["one"].secret_key,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(home / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / "credentials"),
+        "AWS_MAX_ATTEMPTS": "1",
+        "AWS_PAGER": "",
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+    })
+    return env, bin_dir
+
+
+@pytest.fixture(scope="session")
+def docker_registry(dockerd, aws_cli, tessera):
+    """The docker daemon, logged in to the shared server as ECR users do:
+    `aws ecr get-login-password | docker login --username AWS --password-stdin 127.0.0.1:PORT`."""
+    from urllib.parse import urlsplit
+    from oci_helpers import run
+    env, _ = aws_cli
+    host = urlsplit(tessera.endpoint).netloc
+    proc = run(["bash", "-o", "pipefail", "-c",
+                f"aws ecr get-login-password | docker login --username AWS --password-stdin {host}"],
+               env={**dockerd.env, **env}, timeout=180)
+    assert "Login Succeeded" in proc.stdout, proc
+    yield dockerd
+    dockerd.docker("logout", host, check=False)

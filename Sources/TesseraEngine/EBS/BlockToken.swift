@@ -23,7 +23,8 @@ public struct BlockTokens: Sendable {
 
     /// Whether `token` names this block and has not expired at `now`.
     public func verify(_ token: String, snapshotID: String, index: Int64, now: Date) -> Bool {
-        guard let raw = Base64URL.decode(token), raw.count == 40 else { return false }
+        // A token is compared in its canonical text form, so no other spelling of the same bits passes.
+        guard let raw = Base64URL.decode(token), raw.count == 40, Base64URL.encode(raw) == token else { return false }
         let seconds = raw.prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) }
         guard Double(seconds) > now.timeIntervalSince1970 else { return false }
         let expected = mac(snapshotID, index, seconds)

@@ -18,6 +18,8 @@ public struct ImageFailure: Error, Sendable, Equatable {
         case imageNotFound = "ImageNotFound"
         case missingDigestAndTag = "MissingDigestAndTag"
         case imageReferencedByManifestList = "ImageReferencedByManifestList"
+        /// An archived image, which cannot be pulled until it is restored.
+        case imageInaccessible = "ImageInaccessible"
         /// Not in the model's enumeration: the image exists, but in no media type the caller accepts.
         case unsupportedImageType = "UnsupportedImageType"
     }

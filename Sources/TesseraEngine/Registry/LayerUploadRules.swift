@@ -36,7 +36,10 @@ public enum LayerUploadRules {
 
     /// Checks the parts of an upload about to complete.
     public static func checkCompletion(uploadID: String, parts: [LayerPartRecord], limits: RegistryLimits) throws(RegistryError) {
-        guard let last = parts.last else { throw .emptyUpload(uploadID: uploadID) }
+        guard let last = parts.last else {
+            if limits.allowsEmptyLayers { return }
+            throw .emptyUpload(uploadID: uploadID)
+        }
         for part in parts where part.position != last.position && part.length < limits.minimumPartSize {
             throw .partTooSmall(uploadID: uploadID, position: part.position, length: part.length, minimum: limits.minimumPartSize)
         }

@@ -32,13 +32,19 @@ public enum RegistryError: Error, Sendable, Equatable {
     case invalidTag(String)
     case layersNotFound(digests: [String], registryID: String, repositoryName: String)
     case layerInaccessible(digest: String)
+    /// A blob an image of the repository still uses cannot be deleted on its own.
+    case blobInUse(digest: String)
     case referencedImagesNotFound(digests: [String])
     /// The manifest is not JSON, or not a manifest this registry stores; the text says what is wrong.
     case invalidManifest(String)
-    case imageDigestMismatch(given: String, computed: String)
-    case imageAlreadyExists(digest: String, tag: String?)
+    case imageDigestMismatch(given: String, computed: String, repositoryName: String, registryID: String)
+    case imageAlreadyExists(digest: String, tag: String?, repositoryName: String, registryID: String)
     case imageTagAlreadyExists(tag: String, repositoryName: String, heldBy: String)
     case imageNotFound(ImageIdentifier, repositoryName: String, registryID: String)
+    /// An archived image cannot be scanned or pulled until it is restored.
+    case imageArchived(digest: String)
+    /// An image an index of the repository lists cannot be deleted while the index stays.
+    case imageReferencedByIndex(digest: String, indexes: [String])
     /// A settings document that was never set (kind: repository policy, lifecycle policy, registry policy …).
     case settingNotFound(kind: SettingKind, registryID: String, repositoryName: String?)
     /// A policy or configuration document that does not satisfy its rules; the text says which.

@@ -13,9 +13,24 @@ public struct RegistryLimits: Sendable, Equatable {
     public var maximumTags = 50
     /// Longest repository name.
     public var maximumNameLength: Int
+    /// Whether an upload may complete with no bytes (the OCI door's empty blob; ECR answers EmptyUploadException).
+    public var allowsEmptyLayers = false
 
     /// ECR: 4,200 parts and 52,000 MiB a layer; names up to 256 characters.
     public static let privateRegistry = RegistryLimits(maximumParts: 4200, maximumLayerSize: 52_000 << 20, maximumNameLength: 256)
     /// ECR Public: 1,000 parts and 10,000 MiB a layer; names up to 205 characters.
     public static let publicRegistry = RegistryLimits(maximumParts: 1000, maximumLayerSize: 10_000 << 20, maximumNameLength: 205)
+}
+
+extension RegistryLimits {
+    /// The limits of the OCI door's chunked uploads to a registry: chunks of any size (docker sends a whole layer
+    /// in one PATCH, oras many small ones), up to the registry's layer size.
+    public var chunked: RegistryLimits {
+        var limits = self
+        limits.minimumPartSize = 0
+        limits.maximumPartSize = maximumLayerSize
+        limits.maximumParts = 1_000_000
+        limits.allowsEmptyLayers = true
+        return limits
+    }
 }

@@ -46,61 +46,43 @@ extension RegistryService {
         let record = try await repository(caller, registryID: registryID, registry, name, action: action)
         try filter.check()
         let limit = try PageToken.limit(maxResults, default: 100)
-        let after = try nextToken.map { try PageToken.decode($0) }
-        let page: [TaggedImage]
-        do {
-            page = try await metadata.listImages(repositoryID: record.id, after: after, limit: limit)
-        } catch StorageError.notFound {
-            throw RegistryError.invalidParameter(member: "nextToken", constraint: "must be a token returned by a previous call")
-        } catch let error as StorageError {
-            throw RegistryError.storageFailure(error.description)
-        }
-        let next = page.count == limit ? page.last.map { PageToken.encode($0.image.digest) } : nil
+        let after = try nextToken.map { try ImagePageToken.decode($0).cursor }
+        let page = try await registryStorage { try await metadata.listImages(repositoryID: record.id, after: after, inclusive: false, limit: limit) }
+        let next = page.count == limit ? page.last.map { ImagePageToken.encode(ImageCursor($0.image), lastTag: nil) } : nil
         return (record, ImagePage(images: page.filter(filter.keeps), nextToken: next))
     }
 
     /// ListImages: one entry per tag (an untagged image is one entry by digest), `maxResults` (default 100)
-    /// entries a page; a page may end inside an image's tags.
+    /// entries a page; a page may end inside an image's tags, and the next starts after the last tag listed.
     public func listImageIDs(_ caller: RegistryCaller, registryID: String?, _ registry: RegistryKind, name: String,
                              filter: ImageListingFilter, maxResults: Int?, nextToken: String?) async throws -> (ids: [ImageIdentifier], nextToken: String?) {
         let record = try await repository(caller, registryID: registryID, registry, name, action: "ListImages")
         try filter.check()
         let limit = try PageToken.limit(maxResults, default: 100)
-        // A token is the digest of the image the page starts after ("" for the first), and how many entries of
-        // the next image were already listed.
-        var (after, skip) = (String?.none, 0)
-        if let nextToken {
-            let key = try PageToken.decode(nextToken)
-            let pieces = key.split(separator: " ", omittingEmptySubsequences: false)
-            guard pieces.count == 2, let count = Int(pieces[1]), count >= 0 else {
-                throw RegistryError.invalidParameter(member: "nextToken", constraint: "must be a token returned by a previous call")
-            }
-            (after, skip) = (pieces[0].isEmpty ? nil : String(pieces[0]), count)
-        }
+        var cursor: ImageCursor?
+        var lastTag: String?
+        if let nextToken { (cursor, lastTag) = try ImagePageToken.decode(nextToken) }
         var ids: [ImageIdentifier] = []
         while true {
-            let page: [TaggedImage]
-            do {
-                page = try await metadata.listImages(repositoryID: record.id, after: after, limit: limit + 1)
-            } catch StorageError.notFound {
-                throw RegistryError.invalidParameter(member: "nextToken", constraint: "must be a token returned by a previous call")
-            } catch let error as StorageError {
-                throw RegistryError.storageFailure(error.description)
+            let page = try await registryStorage {
+                try await metadata.listImages(repositoryID: record.id, after: cursor, inclusive: lastTag != nil, limit: limit + 1)
             }
             for image in page {
-                let entries = filter.keeps(image)
-                    ? (image.tags.isEmpty ? [ImageIdentifier(digest: image.image.digest)] : image.tags.map { ImageIdentifier(digest: image.image.digest, tag: $0) })
-                    : []
-                let remaining = Array(entries.dropFirst(skip))
+                var tags = image.tags
+                if let lastTag, cursor?.digest == image.image.digest { tags = tags.filter { $0 > lastTag } }
+                let entries = !filter.keeps(image) ? []
+                    : image.tags.isEmpty ? [ImageIdentifier(digest: image.image.digest)]
+                    : tags.map { ImageIdentifier(digest: image.image.digest, tag: $0) }
                 let room = limit - ids.count
-                if remaining.count > room {
-                    ids += remaining.prefix(room)
-                    return (ids, PageToken.encode("\(after ?? "") \(skip + room)"))
+                if entries.count > room {
+                    ids += entries.prefix(room)
+                    return (ids, ImagePageToken.encode(ImageCursor(image.image), lastTag: ids.last?.tag))
                 }
-                ids += remaining
-                (after, skip) = (image.image.digest, 0)
+                ids += entries
+                (cursor, lastTag) = (ImageCursor(image.image), nil)
                 if ids.count == limit {
-                    return (ids, image.image.digest == page.last?.image.digest && page.count <= limit ? nil : PageToken.encode("\(after ?? "") 0"))
+                    let more = image.image.digest != page.last?.image.digest || page.count > limit
+                    return (ids, more ? ImagePageToken.encode(ImageCursor(image.image), lastTag: nil) : nil)
                 }
             }
             if page.count <= limit { return (ids, nil) }

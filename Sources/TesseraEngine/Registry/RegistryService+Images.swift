@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import TesseraCore
 import TesseraStorage
@@ -11,20 +12,29 @@ extension RegistryService {
     public func putImage(_ caller: RegistryCaller, registryID: String?, _ registry: RegistryKind, name: String, manifest: String,
                          mediaType: String?, tag: String?, digest: String?) async throws -> (image: ImageRecord, repository: RepositoryRecord) {
         let record = try await repository(caller, registryID: registryID, registry, name, action: "PutImage")
+        return (try await storeImage(record, manifest: manifest, mediaType: mediaType, tag: tag, digest: digest), record)
+    }
+
+    /// Stores a manifest in `record` (see ``putImage``). `digest`, when given, must be the manifest's digest;
+    /// a `sha512:` one stores the image under its SHA-512 (the OCI door allows either), otherwise the SHA-256.
+    public func storeImage(_ record: RepositoryRecord, manifest: String, mediaType: String?, tag: String?,
+                           digest: String?) async throws -> ImageRecord {
         guard (1...Self.maximumManifestLength).contains(manifest.utf8.count) else {
             throw RegistryError.invalidParameter(member: "imageManifest", constraint: "must have length between 1 and \(Self.maximumManifestLength)")
         }
         if let tag { try Self.checkTag(tag) }
         let parsed = try ImageManifest(manifest, declaredMediaType: mediaType)
-        let computed = ContentDigest(sha256: SHA256Value.of(Array(manifest.utf8)))
-        if let digest, digest != computed.string {
-            throw RegistryError.imageDigestMismatch(given: digest, computed: computed.string)
+        let bytes = Array(manifest.utf8)
+        var computed = ContentDigest(sha256: SHA256Value.of(bytes))
+        if let digest {
+            if ContentDigest(digest)?.algorithm == .sha512 { computed = ContentDigest(algorithm: .sha512, hex: Hex.encode(SHA512.hash(data: bytes))) }
+            guard digest == computed.string else { throw RegistryError.imageDigestMismatch(given: digest, computed: computed.string, repositoryName: record.name, registryID: record.accountID) }
         }
         let required = parsed.requiredBlobs.map(\.digest.string)
         let linked = try await registryStorage { try await metadata.linkedBlobs(repositoryID: record.id, digests: required) }
         let missing = Set(required).subtracting(linked.map(\.digest))
         guard missing.isEmpty else {
-            throw RegistryError.layersNotFound(digests: missing.sorted(), registryID: record.accountID, repositoryName: name)
+            throw RegistryError.layersNotFound(digests: missing.sorted(), registryID: record.accountID, repositoryName: record.name)
         }
         // A manifest list's size is the largest of its images' (the model's `imageSizeInBytes`).
         var size = parsed.imageSize ?? 0
@@ -45,9 +55,10 @@ extension RegistryService {
         let mayMove = tag.map { tagMutability(of: record).allowsMoving($0) } ?? true
         let outcome = try await registryStorage { try await metadata.putImage(image, tag: tag, mayMoveTag: mayMove) }
         switch outcome {
-        case .stored: return (image, record)
-        case .alreadyExists: throw RegistryError.imageAlreadyExists(digest: computed.string, tag: tag)
-        case .tagHeld(let other): throw RegistryError.imageTagAlreadyExists(tag: tag ?? "", repositoryName: name, heldBy: other)
+        case .stored: return image
+        case .alreadyExists:
+            throw RegistryError.imageAlreadyExists(digest: computed.string, tag: tag, repositoryName: record.name, registryID: record.accountID)
+        case .tagHeld(let other): throw RegistryError.imageTagAlreadyExists(tag: tag ?? "", repositoryName: record.name, heldBy: other)
         }
     }
 
@@ -95,6 +106,11 @@ extension RegistryService {
             switch try await resolve(id, in: record) {
             case .failure(let failure): failures.append(failure)
             case .success(let found):
+                if found.image.status == "ARCHIVED" {
+                    failures.append(ImageFailure(id, .imageInaccessible,
+                                                 "The image is archived; restore it with UpdateImageStorageClass before pulling it"))
+                    continue
+                }
                 if let accepted = acceptedMediaTypes, !accepted.contains(where: { ImageManifest.sameType($0, found.image.mediaType) }) {
                     failures.append(ImageFailure(id, .unsupportedImageType,
                                                  "The image's media type \(found.image.mediaType) is not among the accepted media types"))

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import NIOCore
 import TesseraCore
@@ -47,7 +48,18 @@ extension RegistryService {
     public func receiveLayerPart<Body: AsyncSequence>(
         _ body: Body, _ registry: RegistryKind, start: () async -> LayerHashStart?
     ) async throws -> ReceivedLayerPart where Body.Element == ByteBuffer {
-        let limit = limits(registry).maximumPartSize
+        do {
+            return try await receivePart(body, limit: limits(registry).maximumPartSize, start: start)
+        } catch RegistryError.limitExceeded {
+            throw RegistryError.invalidParameter(member: "layerPartBlob",
+                                                 constraint: "must have length less than or equal to \(limits(registry).maximumPartSize)")
+        }
+    }
+
+    /// Streams a part of at most `limit` bytes (see ``receiveLayerPart(_:_:start:)``).
+    func receivePart<Body: AsyncSequence>(
+        _ body: Body, limit: Int64, start: () async -> LayerHashStart?
+    ) async throws -> ReceivedLayerPart where Body.Element == ByteBuffer {
         var begun: LayerHashStart?
         var layer: ResumableSHA256?
         let streamed: BlobIngest.Streamed
@@ -78,15 +90,27 @@ extension RegistryService {
     public func uploadLayerPart(_ caller: RegistryCaller, registryID: String?, _ registry: RegistryKind, name: String,
                                 uploadID: String, firstByte: Int64, lastByte: Int64, part: ReceivedLayerPart) async throws -> Int64 {
         let record: RepositoryRecord
-        let upload: LayerUploadRecord
         do {
             record = try await repository(caller, registryID: registryID, registry, name, action: "UploadLayerPart")
+        } catch {
+            await discard(part)
+            throw error
+        }
+        return try await append(part, to: uploadID, of: record, firstByte: firstByte, lastByte: lastByte, limits: limits(registry))
+    }
+
+    /// Keeps `part` as the bytes `firstByte...lastByte` of an upload of `record`, if that is where the upload
+    /// stands, under `limits`. Consumes `part`. Returns the last byte received.
+    func append(_ part: ReceivedLayerPart, to uploadID: String, of record: RepositoryRecord, firstByte: Int64, lastByte: Int64,
+                limits: RegistryLimits) async throws -> Int64 {
+        let upload: LayerUploadRecord
+        do {
             upload = try await openUpload(uploadID, of: record)
             if firstByte < upload.receivedBytes, try await isRepeat(upload, firstByte: firstByte, part: part) {
                 await discard(part)
                 return upload.receivedBytes - 1
             }
-            try LayerUploadRules.checkPart(upload, firstByte: firstByte, lastByte: lastByte, length: part.size, limits: limits(registry))
+            try LayerUploadRules.checkPart(upload, firstByte: firstByte, lastByte: lastByte, length: part.size, limits: limits)
             try await registryStorage { try await blobs.commit(part.streamed.staging, as: part.streamed.digest) }
         } catch {
             await discard(part)
@@ -151,25 +175,55 @@ extension RegistryService {
             guard let digest = ContentDigest(text), digest.algorithm == .sha256 else { throw RegistryError.invalidDigest(text) }
             given.append(digest)
         }
+        let (digest, newlyLinked) = try await complete(uploadID, of: record, expecting: given, limits: limits(registry))
+        guard newlyLinked else { throw RegistryError.layerAlreadyExists(digest: digest.string) }
+        return digest.string
+    }
+
+    /// Completes an upload of `record` whose bytes must have every digest of `expected`: SHA-256 from the state
+    /// kept as the parts arrived (nothing is read), SHA-512 by reading the layer once. The layer is recorded under
+    /// the first expected digest (its SHA-256 when none is given) and linked to the repository.
+    /// - Returns: that digest, and whether the repository did not have the layer before.
+    func complete(_ uploadID: String, of record: RepositoryRecord, expecting expected: [ContentDigest],
+                  limits: RegistryLimits) async throws -> (ContentDigest, Bool) {
         let upload = try await openUpload(uploadID, of: record)
         let parts = try await registryStorage { try await metadata.layerParts(uploadID: uploadID) }
-        try LayerUploadRules.checkCompletion(uploadID: uploadID, parts: parts, limits: limits(registry))
+        try LayerUploadRules.checkCompletion(uploadID: uploadID, parts: parts, limits: limits)
         guard let state = ResumableSHA256(savedState: upload.hashState) else {
             throw RegistryError.storageFailure("upload \(uploadID) has an unreadable hash state")
         }
-        let computed = ContentDigest(sha256: state.finalize())
-        if let wrong = given.first(where: { $0 != computed }) {
-            throw RegistryError.layerDigestMismatch(given: wrong.string, computed: computed.string)
+        let segments = parts.map { BlobSegment(blob: $0.blob, length: $0.length) }
+        let sha256 = ContentDigest(sha256: state.finalize())
+        var sha512: ContentDigest?
+        for digest in expected {
+            let computed: ContentDigest
+            switch digest.algorithm {
+            case .sha256: computed = sha256
+            case .sha512:
+                if sha512 == nil { sha512 = try await sha512Digest(of: segments, size: upload.receivedBytes) }
+                computed = sha512 ?? sha256
+            }
+            guard computed == digest else { throw RegistryError.layerDigestMismatch(given: digest.string, computed: computed.string) }
         }
-        let blob = RegistryBlobRecord(digest: computed.string, size: upload.receivedBytes,
-                                      segments: parts.map { BlobSegment(blob: $0.blob, length: $0.length) })
+        let digest = expected.first ?? sha256
+        let blob = RegistryBlobRecord(digest: digest.string, size: upload.receivedBytes, segments: segments)
         let outcome = try await registryStorage {
             try await metadata.completeLayerUpload(id: uploadID, receivedBytes: upload.receivedBytes, blob: blob, mediaType: nil, at: now)
         }
         switch outcome {
-        case .linked: return computed.string
-        case .alreadyLinked: throw RegistryError.layerAlreadyExists(digest: computed.string)
-        case .uploadChanged: throw RegistryError.uploadNotFound(uploadID: uploadID, repositoryName: name)
+        case .linked: return (digest, true)
+        case .alreadyLinked: return (digest, false)
+        case .uploadChanged: throw RegistryError.uploadNotFound(uploadID: uploadID, repositoryName: record.name)
         }
+    }
+
+    /// The SHA-512 of a layer's segments, read once (each segment verified against its own SHA-256 on the way).
+    func sha512Digest(of segments: [BlobSegment], size: Int64) async throws -> ContentDigest {
+        var hasher = SHA512()
+        let reader = ConcatenatedBlobReader(blobs: blobs, segments: segments, range: 0..<size)
+        while let buffer = try await registryStorage({ try await reader.next() }) {
+            buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+        }
+        return ContentDigest(algorithm: .sha512, hex: Hex.encode(hasher.finalize()))
     }
 }

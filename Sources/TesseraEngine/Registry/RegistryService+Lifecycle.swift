@@ -37,9 +37,9 @@ extension RegistryService {
     func lifecycleImages(_ record: RepositoryRecord) async throws -> [LifecycleImage] {
         let membership = try await registryStorage { try await metadata.indexMembership(repositoryID: record.id) }
         var images: [LifecycleImage] = []
-        var after: String?
+        var after: ImageCursor?
         while true {
-            let page = try await registryStorage { try await metadata.listImages(repositoryID: record.id, after: after, limit: 1000) }
+            let page = try await registryStorage { try await metadata.listImages(repositoryID: record.id, after: after, inclusive: false, limit: 1000) }
             for tagged in page {
                 let image = tagged.image
                 images.append(LifecycleImage(digest: image.digest, tags: tagged.tags, pushedAt: image.pushedAt, lastPulledAt: image.lastPulledAt,
@@ -48,7 +48,7 @@ extension RegistryService {
                                              manifestListDigests: membership[image.digest] ?? []))
             }
             guard page.count == 1000, let last = page.last else { return images }
-            after = last.image.digest
+            after = ImageCursor(last.image)
         }
     }
 

@@ -12,6 +12,7 @@ extension RegistryService {
                                id: ImageIdentifier) async throws -> (RepositoryRecord, TaggedImage, ImageScanRecord) {
         let record = try await ownRepository(caller, registryID: registryID, .private, name, action: "StartImageScan")
         let image = try await requireImage(id, in: record)
+        guard image.image.status != "ARCHIVED" else { throw RegistryError.imageArchived(digest: image.image.digest) }
         let scan = ImageScanRecord(repositoryID: record.id, digest: image.image.digest, status: Self.scanStatus,
                                    description: Self.scanDescription, completedAt: now)
         try await registryStorage { try await metadata.recordScan(scan) }

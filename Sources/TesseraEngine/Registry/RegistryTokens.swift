@@ -27,11 +27,11 @@ public struct RegistryTokens: Sendable {
     /// The account a password was made for, if it is genuine and has not expired at `now`.
     public func account(forPassword password: String, now: Date) -> String? {
         let pieces = password.split(separator: ".", omittingEmptySubsequences: false)
-        guard pieces.count == 2, let raw = Base64URL.decode(String(pieces[0])), let given = Base64URL.decode(String(pieces[1])),
-              let payload = String(bytes: raw, encoding: .utf8) else { return nil }
+        guard pieces.count == 2, let raw = Base64URL.decode(String(pieces[0])), let payload = String(bytes: raw, encoding: .utf8) else { return nil }
         let fields = payload.split(separator: ":")
+        // The MAC is compared in its text form, so no other spelling of the same bits (base64's unused low bits) passes.
         guard fields.count == 2, let seconds = Int64(fields[1]), Double(seconds) > now.timeIntervalSince1970,
-              Self.constantTimeEquals(mac("registry-password:" + payload), given) else { return nil }
+              Self.constantTimeEquals(Array(Base64URL.encode(mac("registry-password:" + payload)).utf8), Array(pieces[1].utf8)) else { return nil }
         return String(fields[0])
     }
 
@@ -44,9 +44,9 @@ public struct RegistryTokens: Sendable {
     /// Whether `token` was made for this layer of this repository and has not expired at `now`.
     public func verifyDownloadToken(_ token: String, repositoryID: String, digest: String, now: Date) -> Bool {
         let pieces = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard pieces.count == 2, let seconds = Int64(pieces[0]), Double(seconds) > now.timeIntervalSince1970,
-              let given = Base64URL.decode(String(pieces[1])) else { return false }
-        return Self.constantTimeEquals(mac("layer-download:\(repositoryID):\(digest):\(seconds)"), given)
+        guard pieces.count == 2, let seconds = Int64(pieces[0]), Double(seconds) > now.timeIntervalSince1970 else { return false }
+        let expected = Base64URL.encode(mac("layer-download:\(repositoryID):\(digest):\(seconds)"))
+        return Self.constantTimeEquals(Array(expected.utf8), Array(pieces[1].utf8))
     }
 
     private func mac(_ message: String) -> [UInt8] {

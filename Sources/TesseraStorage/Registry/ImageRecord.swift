@@ -115,3 +115,19 @@ public struct ImageScanRecord: Sendable, Equatable {
         self.completedAt = completedAt
     }
 }
+
+/// A position in a listing of images: their push time (to the millisecond) and digest, which order them.
+public struct ImageCursor: Sendable, Equatable {
+    public var pushedAt: Date
+    public var digest: String
+
+    public init(pushedAt: Date, digest: String) {
+        self.pushedAt = pushedAt
+        self.digest = digest
+    }
+
+    /// The position of an image.
+    public init(_ image: ImageRecord) {
+        self.init(pushedAt: image.pushedAt, digest: image.digest)
+    }
+}

@@ -58,6 +58,12 @@ public protocol LayerUploadMetadata: Sendable {
     /// upload's repository, in one transaction.
     func completeLayerUpload(id: String, receivedBytes: Int64, blob: RegistryBlobRecord, mediaType: String?,
                              at time: Date) async throws -> CompleteLayerOutcome
+    /// Drops an open upload with its parts; returns false when there was none.
+    func cancelLayerUpload(id: String) async throws -> Bool
+    /// Links a stored registry blob to a repository (a cross-repository mount); a link that exists stays.
+    func linkBlob(repositoryID: String, digest: String, mediaType: String?, at time: Date) async throws
+    /// Removes a blob's link to a repository; returns false when there was none.
+    func unlinkBlob(repositoryID: String, digest: String) async throws -> Bool
     /// Drops open uploads not written to since `cutoff`, with their parts. Returns how many.
     func expireLayerUploads(updatedBefore cutoff: Date) async throws -> Int
     /// The blobs among `digests` linked to a repository.
@@ -85,12 +91,17 @@ public protocol ImageMetadata: Sendable {
     func image(repositoryID: String, digest: String) async throws -> ImageRecord?
     /// The digest a tag points at.
     func taggedDigest(repositoryID: String, tag: String) async throws -> String?
-    /// Images with their tags, ordered by (pushed time, digest), after the image `afterDigest`, at most `limit`.
-    func listImages(repositoryID: String, after afterDigest: String?, limit: Int) async throws -> [TaggedImage]
+    /// Images with their tags, ordered by (pushed time, digest), after `cursor` (or from it, when `inclusive`), at most
+    /// `limit`. The cursor is a position, not a row: the image it was taken from may be gone.
+    func listImages(repositoryID: String, after cursor: ImageCursor?, inclusive: Bool, limit: Int) async throws -> [TaggedImage]
+    /// Every tag of the repository, sorted (byte order), after `last`, at most `limit`.
+    func listTags(repositoryID: String, after last: String?, limit: Int) async throws -> [String]
     /// The tags of images.
     func tags(repositoryID: String, digests: [String]) async throws -> [String: [String]]
     /// Every image's count and total size in a repository (for limits and listings).
     func imageCount(repositoryID: String) async throws -> Int
+    /// Removes a tag and nothing else (the OCI door's tag deletion); returns false when there was no such tag.
+    func deleteTagOnly(repositoryID: String, tag: String) async throws -> Bool
     /// Removes a tag; the image goes with its last tag unless an index lists it.
     /// - Returns: the digest it pointed at, or nil when there was no such tag.
     func deleteTag(repositoryID: String, tag: String) async throws -> String?

@@ -66,18 +66,19 @@ extension ECRWireError {
             + "repository with name '\(name)' in the registry with id '\(registryID)' do not exist")
     }
 
-    public static func imageAlreadyExists(digest: String, tag: String?) -> ECRWireError {
-        ECRWireError("ImageAlreadyExistsException", "Image with digest '\(digest)' and tag '\(tag ?? "null")' already exists in the repository")
+    public static func imageAlreadyExists(digest: String, tag: String?, name: String, registryID: String) -> ECRWireError {
+        ECRWireError("ImageAlreadyExistsException", "Image with digest '\(digest)' and tag '\(tag ?? "null")' already exists in the repository "
+            + "with name '\(name)' in registry with id '\(registryID)'")
     }
 
     public static func imageTagAlreadyExists(tag: String, name: String) -> ECRWireError {
         ECRWireError("ImageTagAlreadyExistsException", "The image tag '\(tag)' already exists in the '\(name)' repository and cannot be "
-            + "overwritten because the repository is immutable.")
+            + "overwritten because the tag is immutable.")
     }
 
-    public static func imageDigestDoesNotMatch(given: String, computed: String) -> ECRWireError {
-        ECRWireError("ImageDigestDoesNotMatchException",
-                     "Provided image digest '\(given)' does not match the actual image digest '\(computed)'")
+    public static func imageDigestDoesNotMatch(given: String, name: String, registryID: String) -> ECRWireError {
+        ECRWireError("ImageDigestDoesNotMatchException", "The image with digest '\(given)' in repository '\(name)' and registry ID "
+            + "'\(registryID)' does not match the image digest that Amazon ECR has calculated.")
     }
 
     public static func imageNotFound(digest: String?, tag: String?, name: String, registryID: String) -> ECRWireError {

@@ -24,24 +24,48 @@ struct Base64StreamDecoder {
     mutating func decode(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) throws(StreamingJSONError) {
         var index = 0
         let count = bytes.count
-        // Whole quads straight from the input while no partial quad is pending and no padding was seen.
-        if filled == 0 && padding == 0 {
-            while index + 4 <= count {
-                let a = Self.table[Int(bytes[index])], b = Self.table[Int(bytes[index + 1])]
-                let c = Self.table[Int(bytes[index + 2])], d = Self.table[Int(bytes[index + 3])]
-                guard (a | b | c | d) < 64 else { break }
-                let value = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                output.append(UInt8(truncatingIfNeeded: value >> 16))
-                output.append(UInt8(truncatingIfNeeded: value >> 8))
-                output.append(UInt8(truncatingIfNeeded: value))
-                decodedCount += 3
-                index += 4
-            }
+        // Finish a quad the previous piece left open, one character at a time.
+        while index < count && filled != 0 && padding == 0 {
+            try decode(byte: bytes[index], into: &output)
+            index += 1
+        }
+        if padding == 0 && count - index >= 4 {
+            index += decodeWholeQuads(UnsafeRawBufferPointer(rebasing: bytes[index...]), into: &output)
         }
         while index < count {
             try decode(byte: bytes[index], into: &output)
             index += 1
         }
+    }
+
+    /// Decodes whole quads of alphabet characters straight into `output`, stopping before the first quad with
+    /// anything else (padding, or a character the byte-wise path will refuse). Returns the characters used.
+    private mutating func decodeWholeQuads(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) -> Int {
+        let quads = bytes.count / 4
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: quads * 3))
+        let done = Self.table.withUnsafeBufferPointer { table in
+            output.withUnsafeMutableBufferPointer { out in
+                var quad = 0
+                var at = start
+                while quad < quads {
+                    let base = quad * 4
+                    let a = table[Int(bytes[base])], b = table[Int(bytes[base + 1])]
+                    let c = table[Int(bytes[base + 2])], d = table[Int(bytes[base + 3])]
+                    guard (a | b | c | d) < 64 else { break }
+                    let value = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    out[at] = UInt8(truncatingIfNeeded: value >> 16)
+                    out[at + 1] = UInt8(truncatingIfNeeded: value >> 8)
+                    out[at + 2] = UInt8(truncatingIfNeeded: value)
+                    at += 3
+                    quad += 1
+                }
+                return quad
+            }
+        }
+        output.removeLast((quads - done) * 3)
+        decodedCount += Int64(done * 3)
+        return done * 4
     }
 
     /// Decodes one character.

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Reads one JSON object of scalar members as it arrives, in pieces of any size, keeping the scalars and
 /// decoding one base64 string member (the streamed member) as it goes, so that a body of tens of megabytes
 /// is never held whole: ECR's `UploadLayerPart` sends up to 20 MiB of layer bytes as base64 inside its JSON.
@@ -51,8 +55,7 @@ public struct StreamingJSONObjectReader {
         while index < bytes.count {
             if state == .inStream && streamEscape == nil {
                 // The hot path: a run of base64 up to the closing quote or an escape, decoded in bulk.
-                var end = index
-                while end < bytes.count && bytes[end] != UInt8(ascii: "\"") && bytes[end] != UInt8(ascii: "\\") { end += 1 }
+                let end = Self.firstQuoteOrBackslash(in: bytes, from: index)
                 try base64.decode(UnsafeRawBufferPointer(rebasing: bytes[index..<end]), into: &decoded)
                 index = end
                 guard index < bytes.count else { return }
@@ -181,6 +184,17 @@ public struct StreamingJSONObjectReader {
 
     private func syntax(_ what: String) -> StreamingJSONError {
         StreamingJSONError(.syntax, "The request body is not valid JSON: \(what)")
+    }
+
+    /// The offset of the first `"` or `\\` at or after `start`, or the end.
+    static func firstQuoteOrBackslash(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard let base = bytes.baseAddress, start < bytes.count else { return bytes.count }
+        let length = bytes.count - start
+        let quote = memchr(base + start, Int32(UInt8(ascii: "\"")), length)
+        let searched = quote.map { $0 - UnsafeMutableRawPointer(mutating: base + start) } ?? length
+        let backslash = memchr(base + start, Int32(UInt8(ascii: "\\")), searched)
+        let end = backslash.map { $0 - UnsafeMutableRawPointer(mutating: base + start) } ?? searched
+        return start + end
     }
 
     static func isSpace(_ byte: UInt8) -> Bool {

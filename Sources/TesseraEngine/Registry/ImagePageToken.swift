@@ -1,0 +1,21 @@
+import Foundation
+import TesseraStorage
+
+/// The `nextToken` of image listings: the position of the last image listed (push time and digest) and, when a
+/// ListImages page ended inside an image's tags, the last tag listed. A position, not a row: a page still
+/// follows when the image it ended at has been deleted or retagged meanwhile.
+enum ImagePageToken {
+    static func encode(_ cursor: ImageCursor, lastTag: String?) -> String {
+        let millis = Int64((cursor.pushedAt.timeIntervalSince1970 * 1000).rounded())
+        return PageToken.encode("\(millis) \(cursor.digest)" + (lastTag.map { " \($0)" } ?? ""))
+    }
+
+    static func decode(_ token: String) throws(RegistryError) -> (cursor: ImageCursor, lastTag: String?) {
+        let pieces = try PageToken.decode(token).split(separator: " ", omittingEmptySubsequences: false)
+        guard (2...3).contains(pieces.count), let millis = Int64(pieces[0]), !pieces[1].isEmpty else {
+            throw .invalidParameter(member: "nextToken", constraint: "must be a token returned by a previous call")
+        }
+        let cursor = ImageCursor(pushedAt: Date(timeIntervalSince1970: Double(millis) / 1000), digest: String(pieces[1]))
+        return (cursor, pieces.count == 3 ? String(pieces[2]) : nil)
+    }
+}
