@@ -6,7 +6,9 @@ import TesseraStorage
 ///   alias), pulled by anyone, pushed by its owner;
 /// - `NAME` is the caller's private repository NAME;
 /// - `<12-digit account>/NAME`, when the caller has no repository of that full name, is another account's
-///   private repository NAME, reachable as its repository policy allows.
+///   private repository NAME, reachable as its repository policy allows;
+/// - a push to a private repository that does not exist creates it when a `CREATE_ON_PUSH` repository creation
+///   template covers its name (``createOnPush(accountID:name:)``).
 extension RegistryService {
     /// The region the OCI door's ARNs name: a registry password carries no region.
     static let ociRegion = "us-east-1"
@@ -39,6 +41,9 @@ extension RegistryService {
         }
         if components.count == 2, components[0].count == 12, components[0].allSatisfy(\.isNumber), components[0] != account {
             return try await repository(caller, registryID: components[0], .private, components[1], action: access.action)
+        }
+        if access == .push, let created = try await createOnPush(accountID: account, name: name) {
+            return created
         }
         throw RegistryError.repositoryNotFound(registryID: account, name: name)
     }
