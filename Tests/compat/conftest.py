@@ -11,6 +11,7 @@ import pytest
 
 from glacier_helpers import status_of, unique_name
 from tessera_server import (
+    aws_cli_environment,
     TEST_ACCOUNTS, TesseraServer, TesseraServerError, write_credentials)
 from tessera_server import make_client as _make_client
 
@@ -312,17 +313,8 @@ def aws_cli(tessera, accounts, tmp_path_factory):
     wrapper = bin_dir / "aws"
     wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m awscli --endpoint-url "{tessera.endpoint}" "$@"\n')
     wrapper.chmod(0o755)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update({
-        "AWS_ACCESS_KEY_ID": accounts["one"].access_key,
-        "AWS_SECRET_ACCESS_KEY": accounts["one"].secret_key,
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(home / "config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(home / "credentials"),
-        "AWS_MAX_ATTEMPTS": "1",
-        "AWS_PAGER": "",
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-    })
+    env = aws_cli_environment(accounts["one"], home)
+    env["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
     return env, bin_dir
 
 

@@ -243,3 +243,43 @@ class TesseraServer:
         if len(text) > max_chars:
             text = "[...]\n" + text[-max_chars:]
         return text or "(empty log)"
+
+
+def aws_cli_environment(account: Account, home: Path, region: str = REGION) -> dict:
+    """The environment in which the AWS CLI runs as `account`: this process's, without any AWS_ setting of the
+    machine, with its own config files under `home`, one attempt per call and no pager."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({
+        "AWS_ACCESS_KEY_ID": account.access_key,
+        "AWS_SECRET_ACCESS_KEY": account.secret_key,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_CONFIG_FILE": str(home / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / "credentials"),
+        "AWS_MAX_ATTEMPTS": "1",
+        "AWS_PAGER": "",
+    })
+    return env
+
+
+def send_half_body(url: str, method: str, headers: dict, body: bytes, started, outcome: dict) -> None:
+    """Send a request with only the first half of its body, then wait for an answer (for crash tests: the
+    server is killed meanwhile). Sets `started` once the half is out; `outcome` gets "status" or "error"."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        conn.putrequest(method, parts.path or "/", skip_accept_encoding=True)
+        for name, value in headers.items():
+            conn.putheader(name, value)
+        conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders()
+        conn.send(body[:len(body) // 2])
+        started.set()
+        outcome["status"] = conn.getresponse().status
+    except Exception as exc:  # noqa: BLE001 - the server dies under us: expected
+        outcome["error"] = exc
+    finally:
+        started.set()
+        conn.close()

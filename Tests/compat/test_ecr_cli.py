@@ -5,11 +5,12 @@ describe-images, batch-delete-image, put-lifecycle-policy, start-lifecycle-polic
 boto3 (the CLI would only base64 them the same way)."""
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
+
+from tessera_server import aws_cli_environment
 
 from ecr_helpers import (
     DOCKER_MANIFEST, ONE, config_blob, decode_token, docker_manifest, ensure_blobs,
@@ -24,17 +25,8 @@ def aws(tessera, accounts, tmp_path_factory):
     """aws(service, *args, check=True, json_output=True) -> parsed JSON (or the text, or the
     CompletedProcess when check=False); the CLI runs as account one in us-east-1."""
     home = tmp_path_factory.mktemp("aws-cli-home-ecr")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update({
-        "AWS_ACCESS_KEY_ID": accounts["one"].access_key,
-        "AWS_SECRET_ACCESS_KEY": accounts["one"].secret_key,
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(home / "config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(home / "credentials"),
-        "AWS_MAX_ATTEMPTS": "1",
-        "AWS_PAGER": "",
-        "HOME": str(home),
-    })
+    env = aws_cli_environment(accounts["one"], home)
+    env["HOME"] = str(home)
 
     def run(service, *args, check=True, json_output=True):
         cmd = [sys.executable, "-m", "awscli", "--endpoint-url", tessera.endpoint,

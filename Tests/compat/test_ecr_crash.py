@@ -4,11 +4,9 @@ acknowledged part, layer, image, tag and setting is there, nothing half-sent is,
 upload continues from the last byte it acknowledged (issue 10, "Bad input and failure")."""
 
 import base64
-import http.client
 import json
 import threading
 import time
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -19,7 +17,7 @@ from ecr_helpers import (
     push_image, put_manifest, random_layer, raw_headers, repository_arn, repository_name,
     sha256_digest, statement, tags_by_digest, upload_part, upload_parts, watch_responses, Blob,
     DOCKER_LAYER, PULL_ACTIONS)
-from tessera_server import TEST_ACCOUNTS, make_client
+from tessera_server import TEST_ACCOUNTS, make_client, send_half_body
 
 pytestmark = [pytest.mark.crash, pytest.mark.slow]
 ACCOUNT = TEST_ACCOUNTS["one"]
@@ -33,22 +31,7 @@ def send_half(endpoint, operation, payload, started, outcome, service="ecr"):
     """POST a signed JSON 1.1 request but send only half its body, then wait for an answer."""
     body = json.dumps(payload).encode()
     headers = raw_headers(endpoint, ACCOUNT, operation, body, service)
-    parts = urlsplit(endpoint)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    try:
-        conn.putrequest("POST", "/", skip_accept_encoding=True)
-        for name, value in headers.items():
-            conn.putheader(name, value)
-        conn.putheader("Content-Length", str(len(body)))
-        conn.endheaders()
-        conn.send(body[:len(body) // 2])
-        started.set()
-        outcome["status"] = conn.getresponse().status
-    except Exception as exc:  # the server dies under us: expected
-        outcome["error"] = exc
-    finally:
-        started.set()
-        conn.close()
+    send_half_body(endpoint + "/", "POST", headers, body, started, outcome)
 
 
 def kill_during(server, operation, payload, service="ecr"):

@@ -1,11 +1,12 @@
 """The unmodified AWS CLI (`aws glacier ...`) against Tessera, through subprocess."""
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
+
+from tessera_server import aws_cli_environment
 
 from glacier_helpers import (
     MiB, part_ranges, random_bytes, tree_hash, unique_name, vault_arn)
@@ -18,17 +19,8 @@ ONE = "111111111111"
 def aws(tessera, accounts, tmp_path_factory):
     """aws(*args, check=True) -> parsed JSON output (or None); the CLI runs as account one."""
     home = tmp_path_factory.mktemp("aws-cli-home")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update({
-        "AWS_ACCESS_KEY_ID": accounts["one"].access_key,
-        "AWS_SECRET_ACCESS_KEY": accounts["one"].secret_key,
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(home / "config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(home / "credentials"),
-        "AWS_MAX_ATTEMPTS": "1",
-        "AWS_PAGER": "",
-        "HOME": str(home),
-    })
+    env = aws_cli_environment(accounts["one"], home)
+    env["HOME"] = str(home)
 
     def run(*args, check=True):
         cmd = [sys.executable, "-m", "awscli", "--endpoint-url", tessera.endpoint,

@@ -1,10 +1,8 @@
 """Durability: SIGKILL the server mid-upload, restart it on the same data dir, and find every
 acknowledged write intact (docs/architecture.md#durability; docs/aws/glacier.md#uploadmultipartpart, #listparts)."""
 
-import http.client
 import threading
 import time
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -12,7 +10,7 @@ from glacier_helpers import (
     API_VERSION, MiB, complete, content_range, initiate, part_ranges, random_bytes,
     retrieve_archive, sha256_hex, sigv4_headers, status_of, tree_hash, unique_name,
     upload_archive, upload_parts)
-from tessera_server import TEST_ACCOUNTS, make_client
+from tessera_server import TEST_ACCOUNTS, make_client, send_half_body
 
 pytestmark = [pytest.mark.crash, pytest.mark.slow]
 ONE = TEST_ACCOUNTS["one"]
@@ -27,22 +25,7 @@ def send_half_a_part(endpoint, vault, upload_id, first, body, started, outcome):
         "x-amz-content-sha256": sha256_hex(body),
         "x-amz-sha256-tree-hash": tree_hash(body),
     })
-    parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    try:
-        conn.putrequest("PUT", parts.path, skip_accept_encoding=True)
-        for name, value in headers.items():
-            conn.putheader(name, value)
-        conn.putheader("Content-Length", str(len(body)))
-        conn.endheaders()
-        conn.send(body[:len(body) // 2])
-        started.set()
-        outcome["status"] = conn.getresponse().status
-    except Exception as exc:  # the server dies under us: expected
-        outcome["error"] = exc
-    finally:
-        started.set()
-        conn.close()
+    send_half_body(url, "PUT", headers, body, started, outcome)
 
 
 def listed_parts(client, vault, upload_id):
