@@ -68,6 +68,14 @@ extension SQLMetadataStore: ArchiveMetadata {
         }
     }
 
+    public func archiveExisted(accountID: String, vaultName: String, id: String) async throws -> Bool {
+        try await sessions.read { db in
+            try await db.raw("""
+                SELECT id FROM glacier_archives WHERE id = \(bind: id) AND account_id = \(bind: accountID) AND vault_name = \(bind: vaultName)
+                """).first() != nil
+        }
+    }
+
     public func archiveSegments(id: String) async throws -> [BlobSegment] {
         try await sessions.read { db in try await Self.segments(of: id, in: db) }
     }

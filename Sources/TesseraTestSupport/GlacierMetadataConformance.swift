@@ -160,6 +160,9 @@ public enum GlacierMetadataConformance {
         #expect(try await store.vault(accountID: account, name: "v")?.archiveCount == 1, "and does not uncount twice")
         #expect(try await store.archive(accountID: account, vaultName: "v", id: "arc-1") == nil)
         #expect(try await store.archiveSegments(id: "arc-1") == first.segments, "a deleted archive's segments stay readable")
+        #expect(try await store.archiveExisted(accountID: account, vaultName: "v", id: "arc-1"), "a deleted archive existed in its vault")
+        #expect(try await !store.archiveExisted(accountID: account, vaultName: "other", id: "arc-1"), "but in no other vault")
+        #expect(try await !store.archiveExisted(accountID: "999999999999", vaultName: "v", id: "arc-1"), "nor another account's")
         #expect(try await store.listArchives(accountID: account, vaultName: "v").map(\.id) == ["arc-2"])
 
         let orphan = await #expect(throws: StorageError.self) {

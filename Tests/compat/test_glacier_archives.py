@@ -104,6 +104,21 @@ def test_other_account_cannot_delete_archive(glacier, glacier_two, vault):
     assert body == data
 
 
+def test_deleting_another_vaults_or_accounts_archive_reveals_nothing(glacier, glacier_two, vault, vault_name):
+    """An archive id that exists elsewhere is answered exactly as one that never existed: 404, nothing deleted."""
+    archive_id = upload_archive(glacier, vault, b"not yours")["archiveId"]
+    other = vault_name()
+    glacier.create_vault(vaultName=other)
+    own_other_vault = lambda: glacier.delete_archive(vaultName=other, archiveId=archive_id)  # noqa: E731
+    expect_error(own_other_vault, "ResourceNotFoundException", 404, message=f"The archive ID was not found: {archive_id}")
+    glacier_two.create_vault(vaultName=vault)
+    for archive in (archive_id, "A" * 138):
+        expect_error(lambda: glacier_two.delete_archive(vaultName=vault, archiveId=archive),
+                     "ResourceNotFoundException", 404, message=f"The archive ID was not found: {archive}")
+    glacier.delete_archive(vaultName=vault, archiveId=archive_id)
+    expect_error(own_other_vault, "ResourceNotFoundException", 404)
+
+
 def test_archive_in_one_vault_is_not_in_another(glacier, vault, vault_name):
     other = vault_name()
     glacier.create_vault(vaultName=other)

@@ -62,9 +62,10 @@ extension GlacierService {
         let deleted = try await storage {
             try await metadata.deleteArchive(accountID: accountID, vaultName: vault, id: archiveID, at: clock.now)
         }
-        if !deleted {
-            let known = try await storage { try await metadata.archiveSegments(id: archiveID) }
-            if known.isEmpty { throw EngineError.archiveNotFound(id: archiveID) }
+        // Deleting an archive twice is not an error; one of another vault or account is not found, however
+        // it is spelled, so the answer says nothing about archives the caller does not own.
+        if !deleted, try await !storage({ try await metadata.archiveExisted(accountID: accountID, vaultName: vault, id: archiveID) }) {
+            throw EngineError.archiveNotFound(id: archiveID)
         }
     }
 }

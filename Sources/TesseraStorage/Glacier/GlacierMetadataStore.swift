@@ -27,6 +27,9 @@ public protocol ArchiveMetadata: Sendable {
     func deleteArchive(accountID: String, vaultName: String, id: String, at time: Date) async throws -> Bool
     /// Every live archive of a vault, oldest first, created in [from, to) when given.
     func listArchives(accountID: String, vaultName: String) async throws -> [ArchiveRecord]
+    /// Whether the vault holds or held the archive (live or deleted): a delete repeated is not an error, but an
+    /// archive of another vault or account is not found.
+    func archiveExisted(accountID: String, vaultName: String, id: String) async throws -> Bool
     /// A deleted or live archive's segments, by id (a job made before the delete still reads them).
     func archiveSegments(id: String) async throws -> [BlobSegment]
 }
