@@ -12,7 +12,7 @@ enum AuthErrorResponse {
         let (code, status): (String, HTTPResponse.Status) = switch error {
         case .missingAuthenticationToken: ("MissingAuthenticationToken", .unauthorized)
         case .incompleteSignature, .unsupportedAlgorithm: ("IncompleteSignature", .badRequest)
-        case .unrecognizedClient, .signatureDoesNotMatch, .expired, .notYetCurrent, .presignedExpired: ("AuthFailure", .unauthorized)
+        case .unrecognizedClient, .signatureDoesNotMatch, .expired, .notYetCurrent, .presignedExpired, .wrongScope: ("AuthFailure", .unauthorized)
         }
         return EC2SnapshotAPI.error(code: code, message: error.message, status: status, requestID: requestID)
     }
@@ -23,7 +23,7 @@ enum AuthErrorResponse {
         case .missingAuthenticationToken: EBSWireError(.missingAuthenticationToken, error.message, origin: .authentication)
         case .incompleteSignature, .unsupportedAlgorithm: EBSWireError(.incompleteSignature, error.message, origin: .authentication)
         case .unrecognizedClient: EBSWireError(.unrecognizedClient, error.message, origin: .authentication)
-        case .signatureDoesNotMatch, .expired, .notYetCurrent, .presignedExpired:
+        case .signatureDoesNotMatch, .expired, .notYetCurrent, .presignedExpired, .wrongScope:
             EBSWireError(.invalidSignature, error.message, origin: .authentication)
         }
     }
@@ -34,7 +34,7 @@ enum AuthErrorResponse {
         case .missingAuthenticationToken: GlacierWireError(.missingAuthenticationToken, error.message)
         case .incompleteSignature: GlacierWireError(.incompleteSignature, error.message)
         case .unrecognizedClient: GlacierWireError(.unrecognizedClient, error.message)
-        case .signatureDoesNotMatch, .expired, .notYetCurrent, .presignedExpired: GlacierWireError(.invalidSignature, error.message)
+        case .signatureDoesNotMatch, .expired, .notYetCurrent, .presignedExpired, .wrongScope: GlacierWireError(.invalidSignature, error.message)
         case .unsupportedAlgorithm: GlacierWireError(.incompleteSignature, error.message)
         }
     }

@@ -17,6 +17,9 @@ struct FrontDoorDialect: Sendable {
     let verifiesBodyAsItStreams: @Sendable (Request) -> Bool
     /// Whether requests are signed with SigV4 (checked by the middleware); the OCI door authenticates its own.
     var signedWithSigV4 = true
+    /// The signing names a request's credential scope may name (botocore's `signingName`: `glacier`, `ebs`,
+    /// `ec2`, `ecr`, `ecr-public`); the first is the one AWS's refusal names.
+    var signingNames: @Sendable (Request) -> [String] = { _ in [] }
 
     /// The dialects in the order they are asked; the last claims everything.
     static let all: [FrontDoorDialect] = [.oci, .ecr, .ec2, .ebs, .glacier]

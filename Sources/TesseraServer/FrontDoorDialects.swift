@@ -31,14 +31,21 @@ extension FrontDoorDialect {
             case .missingAuthenticationToken: "MissingAuthenticationTokenException"
             case .incompleteSignature, .unsupportedAlgorithm: "IncompleteSignatureException"
             case .unrecognizedClient: "UnrecognizedClientException"
-            case .signatureDoesNotMatch, .expired, .notYetCurrent, .presignedExpired: "InvalidSignatureException"
+            case .signatureDoesNotMatch, .expired, .notYetCurrent, .presignedExpired, .wrongScope: "InvalidSignatureException"
             }
             return ECRAPI.error(code: code, message: error.message)
         },
         unknownOperation: { request, _ in
             ECRAPI.error(code: "UnknownOperationException", message: "The operation \(request.headers[amzTarget] ?? "") is not known to this server")
         },
-        verifiesBodyAsItStreams: { ECRAPI.streamsBody(target: $0.headers[amzTarget] ?? "") })
+        verifiesBodyAsItStreams: { ECRAPI.streamsBody(target: $0.headers[amzTarget] ?? "") },
+        signingNames: { request in
+            switch ECRAPI.target(request.headers[amzTarget] ?? "")?.0 {
+            case .private?: ["ecr"]
+            case .public?: ["ecr-public"]
+            case nil: []
+            }
+        })
 
     /// EC2's Query protocol: `POST /` with a form body.
     static let ec2 = FrontDoorDialect(
@@ -49,7 +56,8 @@ extension FrontDoorDialect {
             EC2SnapshotAPI.error(code: "InvalidAction", message: "No operation matches \(request.method.rawValue) \(request.uri.path).",
                                  status: .badRequest, requestID: requestID)
         },
-        verifiesBodyAsItStreams: { _ in false })
+        verifiesBodyAsItStreams: { _ in false },
+        signingNames: { _ in ["ec2"] })
 
     /// The EBS direct APIs: `/snapshots…`.
     static let ebs = FrontDoorDialect(
@@ -60,7 +68,8 @@ extension FrontDoorDialect {
             EBSResponse.error(EBSWireError(.unknownOperation, "No operation matches \(request.method.rawValue) \(request.uri.path).",
                                            origin: .authentication))
         },
-        verifiesBodyAsItStreams: { _ in false })
+        verifiesBodyAsItStreams: { _ in false },
+        signingNames: { _ in ["ebs"] })
 
     /// Glacier: every other path.
     static let glacier = FrontDoorDialect(
@@ -70,7 +79,8 @@ extension FrontDoorDialect {
         unknownOperation: { request, _ in
             GlacierResponse.error(GlacierWireError(.unknownOperation, "No operation matches \(request.method.rawValue) \(request.uri.path)."))
         },
-        verifiesBodyAsItStreams: { _ in false })
+        verifiesBodyAsItStreams: { _ in false },
+        signingNames: { _ in ["glacier"] })
 
     static let amzTarget = HTTPField.Name("X-Amz-Target")!
 }

@@ -59,7 +59,7 @@ struct SigV4AuthMiddleware: RouterMiddleware {
         let identity: SigV4Identity
         let payload: SigV4PayloadHash
         do {
-            (identity, payload) = try SigV4Verifier.verify(wire, now: clock(), bodySHA256Hex: bodyHash) { key in
+            (identity, payload) = try SigV4Verifier.verify(wire, now: clock(), bodySHA256Hex: bodyHash, services: Self.services(dialect, request)) { key in
                 credentials.account(forAccessKey: key)?.secret
             }
         } catch {
@@ -75,6 +75,13 @@ struct SigV4AuthMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
+    /// The signing names the dialect accepts, or nil (any) when it names none (an unknown JSON 1.1 target,
+    /// answered with UnknownOperationException after the signature checks out).
+    static func services(_ dialect: FrontDoorDialect, _ request: Request) -> [String]? {
+        let names = dialect.signingNames(request)
+        return names.isEmpty ? nil : names
+    }
+
     /// Checks everything but the signature over the body, and leaves that last comparison to the door, which
     /// hashes the body as it streams (``DeferredSignatureCheck``).
     private func deferring(_ request: Request, _ wire: SigV4Request, _ dialect: FrontDoorDialect, _ context: Context,
@@ -82,7 +89,8 @@ struct SigV4AuthMiddleware: RouterMiddleware {
         var context = context
         let pending: SigV4PendingVerification
         do {
-            pending = try SigV4Verifier.prepare(wire, now: clock(), secretFor: { credentials.account(forAccessKey: $0)?.secret })
+            pending = try SigV4Verifier.prepare(wire, now: clock(), services: Self.services(dialect, request),
+                                                secretFor: { credentials.account(forAccessKey: $0)?.secret })
         } catch {
             context.logger.info("signature refused", metadata: ["tessera.auth.error": .string(error.message)])
             return dialect.authFailure(error, request, context.requestID)

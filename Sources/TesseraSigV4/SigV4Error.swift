@@ -16,6 +16,8 @@ public enum SigV4Error: Error, Sendable, Equatable {
     case notYetCurrent(String)
     /// A presigned URL used after `X-Amz-Date + X-Amz-Expires`.
     case presignedExpired
+    /// A credential scope for another service, or not a region: the message says which, as AWS words it.
+    case wrongScope(String)
     /// An algorithm other than `AWS4-HMAC-SHA256` (e.g. SigV2 `AWS`, SigV4a `AWS4-ECDSA-P256-SHA256`).
     case unsupportedAlgorithm(String)
 
@@ -24,7 +26,7 @@ public enum SigV4Error: Error, Sendable, Equatable {
         switch self {
         case .missingAuthenticationToken:
             return "Missing Authentication Token"
-        case .incompleteSignature(let text):
+        case .incompleteSignature(let text), .wrongScope(let text):
             return text
         case .unrecognizedClient:
             return "The security token included in the request is invalid."

@@ -19,10 +19,10 @@ public enum SigV4Verifier {
     /// `UNSIGNED-PAYLOAD` (S3 style, returned as `.unsigned`) or the body hash (botocore's non-S3 presigner,
     /// which signs the empty-body hash; returned as `.notGiven`). Any region and service are accepted.
     public static func verify(
-        _ request: SigV4Request, now: Date, bodySHA256Hex: String?,
+        _ request: SigV4Request, now: Date, bodySHA256Hex: String?, services: [String]? = nil,
         secretFor: (String) -> String?
     ) throws(SigV4Error) -> (SigV4Identity, SigV4PayloadHash) {
-        let pending = try prepare(request, now: now, secretFor: secretFor)
+        let pending = try prepare(request, now: now, services: services, secretFor: secretFor)
         return (pending.identity, try pending.finish(bodySHA256Hex: bodySHA256Hex))
     }
 
@@ -30,8 +30,9 @@ public enum SigV4Verifier {
     /// — and returns what ``SigV4PendingVerification/finish(bodySHA256Hex:)`` needs once the body's hash is known.
     /// A body too large to hold is streamed and hashed by its consumer, which must call `finish` before it
     /// acts on the request.
+    /// - Parameter services: the signing names the request may be scoped to (`glacier`, `ecr` …); nil takes any.
     public static func prepare(
-        _ request: SigV4Request, now: Date, secretFor: (String) -> String?
+        _ request: SigV4Request, now: Date, services: [String]? = nil, secretFor: (String) -> String?
     ) throws(SigV4Error) -> SigV4PendingVerification {
         let authorization = request.headerValues("authorization")
         let isPresigned = SigV4PresignedQuery.parameter("X-Amz-Algorithm", in: request.query) != nil
@@ -67,10 +68,27 @@ public enum SigV4Verifier {
             droppedQueryNames = ["X-Amz-Signature"]
         }
 
+        try checkScope(credential, services: services)
         guard let secret = secretFor(credential.accessKey) else { throw .unrecognizedClient }
         return SigV4PendingVerification(
             request: request, isPresigned: isPresigned, credential: credential, signedHeaders: signedHeaders,
             givenSignature: givenSignature, timestamp: timestamp, droppedQueryNames: droppedQueryNames, secret: secret)
+    }
+
+    /// The scope's service must be one the endpoint answers for, and its region a region's name
+    /// (`us-east-1`, `us-gov-west-1`, `cn-north-1`: letters, dashes, a number; at most 32 characters).
+    static func checkScope(_ credential: SigV4CredentialScope, services: [String]?) throws(SigV4Error) {
+        if let services, !services.contains(credential.service) {
+            throw .wrongScope("Credential should be scoped to correct service: '\(services.first ?? "")'. ")
+        }
+        guard isRegionName(credential.region) else { throw .wrongScope("Credential should be scoped to a valid region. ") }
+    }
+
+    static func isRegionName(_ region: String) -> Bool {
+        let pieces = region.split(separator: "-", omittingEmptySubsequences: false)
+        guard region.utf8.count <= 32, pieces.count >= 2, let last = pieces.last, !last.isEmpty,
+              last.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return false }
+        return pieces.dropLast().allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } }
     }
 
     /// The request time from `X-Amz-Date`, else from an ISO-8601-basic or RFC 1123 `Date` header,
