@@ -22,8 +22,23 @@ struct SigV4PresignedQuery: Sendable, Equatable {
         return nil
     }
 
-    /// Parses the presigned parameters of `rawQuery`, which must contain `X-Amz-Algorithm`.
+    /// How many query parameters are named exactly `name`.
+    static func count(_ name: String, in rawQuery: String) -> Int {
+        rawQuery.split(separator: "&").filter { piece in
+            let key = piece.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            return String(decoding: SigV4Encoding.percentDecode(String(key)), as: UTF8.self) == name
+        }.count
+    }
+
+    /// Parses the presigned parameters of `rawQuery`, which must contain `X-Amz-Algorithm`. Each
+    /// authentication parameter may appear once: a URL with two signatures (or two credentials) is refused,
+    /// not read by its first.
     static func parse(_ rawQuery: String) throws(SigV4Error) -> SigV4PresignedQuery {
+        let authentication = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders",
+                              "X-Amz-Signature", "X-Amz-Security-Token"]
+        if let repeated = authentication.first(where: { count($0, in: rawQuery) > 1 }) {
+            throw .incompleteSignature("The query string authentication parameter \(repeated) may appear only once.")
+        }
         let algorithm = parameter("X-Amz-Algorithm", in: rawQuery) ?? ""
         guard algorithm == SigV4SigningKey.algorithm else { throw .unsupportedAlgorithm(algorithm) }
         let names = ["X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature"]

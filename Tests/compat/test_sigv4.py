@@ -212,6 +212,17 @@ def test_generate_presigned_url(glacier, vault):
     assert resp.json()["VaultName"] == vault
 
 
+@pytest.mark.parametrize("parameter", ["X-Amz-Signature", "X-Amz-Credential", "X-Amz-Date"])
+def test_presigned_url_with_a_repeated_authentication_parameter_is_refused(tessera, accounts, parameter):
+    url = presign(tessera, accounts, "/-/vaults")
+    value = next(piece.split("=", 1)[1] for piece in url.split("?", 1)[1].split("&") if piece.startswith(parameter + "="))
+    assert requests.get(url, headers=VERSION, timeout=30).status_code == 200
+    for twice in (f"{url}&{parameter}={value}", url.replace("?", f"?{parameter}={'0' * 64 if parameter == 'X-Amz-Signature' else value}&", 1)):
+        resp = requests.get(twice, headers=VERSION, timeout=30)
+        assert_glacier_error(resp, 400, "IncompleteSignatureException")
+        assert f"{parameter} may appear only once" in resp.json()["message"]
+
+
 def test_presigned_url_with_bad_signature(tessera, accounts):
     url = presign(tessera, accounts, "/-/vaults", secret="wrong-secret")
     assert_glacier_error(requests.get(url, headers=VERSION, timeout=30), 403,
