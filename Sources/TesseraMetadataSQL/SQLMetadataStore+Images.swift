@@ -21,7 +21,20 @@ extension SQLMetadataStore: ImageMetadata {
             }
             if exists && (tag == nil || current == image.digest) { return .alreadyExists }
             if let current, current != image.digest, !mayMoveTag { return .tagHeld(by: current) }
-            if !exists { try await Self.insertImage(image, in: db) }
+            if !exists {
+                // The blobs were checked before this transaction; an expiry pass may have unlinked one since.
+                // Touching their links here both checks them and keeps the next pass from taking them.
+                var missing: [String] = []
+                for reference in Set(image.references) where reference.kind == .blob {
+                    let touched = try await db.raw("""
+                        UPDATE registry_repository_blobs SET linked_at = \(bind: image.pushedAt.millis)
+                        WHERE repository_id = \(bind: image.repositoryID) AND digest = \(bind: reference.digest) RETURNING digest
+                        """).first()
+                    if touched == nil { missing.append(reference.digest) }
+                }
+                guard missing.isEmpty else { return .blobsMissing(missing.sorted()) }
+                try await Self.insertImage(image, in: db)
+            }
             if let tag {
                 try await db.raw("""
                     INSERT INTO registry_tags (repository_id, tag, image_digest, updated_at)

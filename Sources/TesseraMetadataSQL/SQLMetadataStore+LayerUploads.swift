@@ -112,11 +112,20 @@ extension SQLMetadataStore: LayerUploadMetadata {
         }
     }
 
-    public func unlinkBlob(repositoryID: String, digest: String) async throws -> Bool {
+    public func unlinkBlob(repositoryID: String, digest: String) async throws -> UnlinkOutcome {
         try await sessions.transaction { db in
-            try await db.raw("""
-                DELETE FROM registry_repository_blobs WHERE repository_id = \(bind: repositoryID) AND digest = \(bind: digest) RETURNING digest
-                """).first() != nil
+            // One conditional statement: an image pushed meanwhile that references the blob keeps its link.
+            let removed = try await db.raw("""
+                DELETE FROM registry_repository_blobs WHERE repository_id = \(bind: repositoryID) AND digest = \(bind: digest)
+                AND NOT EXISTS (SELECT 1 FROM registry_image_references r WHERE r.repository_id = \(bind: repositoryID)
+                  AND r.referenced_digest = \(bind: digest))
+                RETURNING digest
+                """).first()
+            if removed != nil { return .unlinked }
+            let linked = try await db.raw("""
+                SELECT digest FROM registry_repository_blobs WHERE repository_id = \(bind: repositoryID) AND digest = \(bind: digest)
+                """).first()
+            return linked == nil ? .notLinked : .inUse
         }
     }
 

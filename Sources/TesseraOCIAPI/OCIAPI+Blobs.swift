@@ -94,9 +94,17 @@ extension OCIAPI {
         }
         guard let digest = ContentDigest(digestText) else { throw OCIWireError(.digestInvalid, "invalid or unsupported digest: \(digestText)") }
         if Self.contentLength(call.request) != 0 {
+            // The last chunk, held to the same rules as a PATCH's.
             var first: Int64?
-            if let header = call.request.headers[.contentRange], let range = Self.chunkRange(header) { first = range.first }
-            _ = try await service.appendBlobChunk(record, uploadID: uploadID, firstByte: first, declaredLength: Self.contentLength(call.request),
+            var length = Self.contentLength(call.request)
+            if let header = call.request.headers[.contentRange] {
+                guard let range = Self.chunkRange(header) else { throw OCIWireError(.blobUploadInvalid, "invalid Content-Range: \(header)", status: 416) }
+                if let declared = length, declared != range.count {
+                    throw OCIWireError(.blobUploadInvalid, "Content-Range \(header) does not match Content-Length \(declared)", status: 416)
+                }
+                (first, length) = (range.first, range.count)
+            }
+            _ = try await service.appendBlobChunk(record, uploadID: uploadID, firstByte: first, declaredLength: length,
                                                   body: call.request.body)
         }
         try await service.finishBlobUpload(record, uploadID: uploadID, digest: digest)

@@ -182,3 +182,26 @@ extension RegistryServiceTests {
         }
     }
 }
+
+extension RegistryServiceTests {
+    /// The blobs PutImage checked may be unlinked by an expiry pass before its transaction: the transaction
+    /// checks them again and stores nothing.
+    @Test func anImageWhoseBlobsWereUnlinkedMeanwhileIsNotStored() async throws {
+        try await withRegistry { registry in
+            let blobs = try await registry.pushImageBlobs()
+            let manifest = blobs.manifest("late")
+            let record = try #require(try await registry.describe())
+            let digest = RegistryFixture.digest(of: manifest)
+            let references = try ImageManifest(manifest, declaredMediaType: nil).requiredBlobs
+                .map { ImageReference(digest: $0.digest.string, kind: .blob, mediaType: $0.mediaType) }
+            #expect(try await registry.metadata.unlinkBlob(repositoryID: record.id, digest: references[0].digest) == .unlinked)
+            let image = ImageRecord(repositoryID: record.id, digest: digest, manifest: manifest, mediaType: ManifestMediaType.ociManifest,
+                                    artifactMediaType: nil, artifactType: nil, subject: nil, size: 1, pushedAt: registry.clock.now,
+                                    references: references)
+            let outcome = try await registry.metadata.putImage(image, tag: "late", mayMoveTag: true)
+            #expect(outcome == .blobsMissing([references[0].digest]))
+            #expect(try await registry.metadata.image(repositoryID: record.id, digest: digest) == nil)
+            #expect(try await registry.metadata.taggedDigest(repositoryID: record.id, tag: "late") == nil)
+        }
+    }
+}

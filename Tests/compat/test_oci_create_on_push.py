@@ -31,8 +31,9 @@ def test_a_push_to_a_missing_repository_creates_it_from_the_covering_template(te
     assert ecr.list_tags_for_resource(resourceArn=repository["repositoryArn"])["tags"] == [{"Key": "team", "Value": "compat"}]
     assert [i["imageTag"] for i in ecr.list_images(repositoryName=name)["imageIds"]] == ["v1"]
 
-    # A template applied only for replication creates nothing on push; neither does a name no template covers.
-    for missing in (replication + "x", f"elsewhere{uuid.uuid4().hex[:8]}/x"):
+    # A template applied only for replication creates nothing on push; neither does a name no template covers —
+    # a prefix ends in an implied "/", so "autoXXXX/" does not cover "autoXXXXmore/x".
+    for missing in (replication + "x", f"elsewhere{uuid.uuid4().hex[:8]}/x", prefix.rstrip("/") + "more/x"):
         response = oci.post(oci.uploads_path(missing))
         expect_oci_error(response, 404, "NAME_UNKNOWN")
     ecr.delete_repository_creation_template(prefix=prefix)

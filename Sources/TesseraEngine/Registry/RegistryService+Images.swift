@@ -59,6 +59,8 @@ extension RegistryService {
         case .alreadyExists:
             throw RegistryError.imageAlreadyExists(digest: computed.string, tag: tag, repositoryName: record.name, registryID: record.accountID)
         case .tagHeld(let other): throw RegistryError.imageTagAlreadyExists(tag: tag ?? "", repositoryName: record.name, heldBy: other)
+        case .blobsMissing(let digests):
+            throw RegistryError.layersNotFound(digests: digests, registryID: record.accountID, repositoryName: record.name)
         }
     }
 

@@ -87,6 +87,9 @@ public enum PutImageOutcome: Sendable, Equatable {
     case alreadyExists
     /// The tag points at another image and may not move: nothing changed.
     case tagHeld(by: String)
+    /// Blobs the image references are no longer linked to the repository (an expiry pass unlinked them since
+    /// they were checked): nothing changed.
+    case blobsMissing([String])
 }
 
 /// What deleting an image by digest did.

@@ -13,6 +13,15 @@ public struct RegistryBlobRecord: Sendable, Equatable {
     }
 }
 
+/// What unlinking a blob from a repository did.
+public enum UnlinkOutcome: Sendable, Equatable {
+    case unlinked
+    /// The repository had no link to it.
+    case notLinked
+    /// An image of the repository references it: nothing changed.
+    case inUse
+}
+
 /// A blob as a repository sees it: linked to the repository by an upload (or a push of the other door).
 public struct LinkedBlob: Sendable, Equatable {
     public var digest: String

@@ -62,8 +62,8 @@ public protocol LayerUploadMetadata: Sendable {
     func cancelLayerUpload(id: String) async throws -> Bool
     /// Links a stored registry blob to a repository (a cross-repository mount); a link that exists stays.
     func linkBlob(repositoryID: String, digest: String, mediaType: String?, at time: Date) async throws
-    /// Removes a blob's link to a repository; returns false when there was none.
-    func unlinkBlob(repositoryID: String, digest: String) async throws -> Bool
+    /// Removes a blob's link to a repository unless an image there references the blob, in one statement.
+    func unlinkBlob(repositoryID: String, digest: String) async throws -> UnlinkOutcome
     /// Drops open uploads not written to since `cutoff`, with their parts. Returns how many.
     func expireLayerUploads(updatedBefore cutoff: Date) async throws -> Int
     /// The blobs among `digests` linked to a repository.

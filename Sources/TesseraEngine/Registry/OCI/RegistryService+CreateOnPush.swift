@@ -22,9 +22,10 @@ struct RepositoryCreationTemplate: Decodable {
     var repositoryPolicy: String?
     var lifecyclePolicy: String?
 
-    /// Whether the template covers `name`: `ROOT` covers every name, another prefix the names that begin with it.
+    /// Whether the template covers `name`: `ROOT` covers every name, another prefix the names under it — a
+    /// prefix ends in an implied `/` (the model's `Prefix`), so `prod` covers `prod/svc`, not `production/svc`.
     func covers(_ name: String) -> Bool {
-        prefix == "ROOT" || name.hasPrefix(prefix)
+        prefix == "ROOT" || name.hasPrefix(prefix.hasSuffix("/") ? prefix : prefix + "/")
     }
 }
 

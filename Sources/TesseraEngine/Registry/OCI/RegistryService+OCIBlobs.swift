@@ -76,9 +76,10 @@ extension RegistryService {
     /// Unlinks a blob from the repository (`DELETE /v2/NAME/blobs/D`), unless an image there uses it.
     /// - Returns: false when the repository does not have it.
     public func deleteBlob(_ record: RepositoryRecord, digest: ContentDigest) async throws -> Bool {
-        if try await registryStorage({ try await metadata.isReferenced(repositoryID: record.id, digest: digest.string) }) {
-            throw RegistryError.blobInUse(digest: digest.string)
+        switch try await registryStorage({ try await metadata.unlinkBlob(repositoryID: record.id, digest: digest.string) }) {
+        case .unlinked: return true
+        case .notLinked: return false
+        case .inUse: throw RegistryError.blobInUse(digest: digest.string)
         }
-        return try await registryStorage { try await metadata.unlinkBlob(repositoryID: record.id, digest: digest.string) }
     }
 }
