@@ -58,6 +58,8 @@ public struct BlobIngest: Sendable {
         public let staging: any BlobStaging
         public let digest: SHA256Value
         public let size: Int64
+        /// The SHA-256 state after the bytes, when they were hashed with ``ResumableSHA256`` (`resumable`).
+        public let state: ResumableSHA256?
     }
 
     /// A body that ran past the limit it was received under; reading stopped there.
@@ -72,13 +74,16 @@ public struct BlobIngest: Sendable {
     ///   - limit: the most bytes taken; one more throws ``IngestOverrun``.
     ///   - prepare: runs once, before the first chunk reaches `observe` (e.g. to look up state to hash against).
     ///   - observe: sees every chunk, in order (for hashes besides the SHA-256).
+    ///   - resumable: hash with ``ResumableSHA256`` and return its state (a layer's first part: the part's
+    ///     address and the layer's running digest are then one computation).
     public func stream<Body: AsyncSequence>(
-        _ body: Body, limit: Int64, prepare: () async throws -> Void = {},
+        _ body: Body, limit: Int64, prepare: () async throws -> Void = {}, resumable: Bool = false,
         observe: (UnsafeRawBufferPointer) -> Void
     ) async throws -> Streamed where Body.Element == ByteBuffer {
         let staging = try await storage { try await blobs.makeStaging() }
         do {
             var sha = SHA256()
+            var state = resumable ? ResumableSHA256() : nil
             var received: Int64 = 0
             var prepared = false
             for try await buffer in body {
@@ -89,14 +94,20 @@ public struct BlobIngest: Sendable {
                     prepared = true
                 }
                 buffer.withUnsafeReadableBytes { raw in
-                    sha.update(bufferPointer: raw)
+                    if state != nil { state?.update(raw) } else { sha.update(bufferPointer: raw) }
                     observe(raw)
                 }
                 try await storage { try await staging.write(buffer) }
             }
-            guard let digest = SHA256Value(bytes: Array(sha.finalize())) else { throw EngineError.storageFailure("SHA-256 of wrong length") }
+            let digest: SHA256Value
+            if let state {
+                digest = state.finalize()
+            } else {
+                guard let value = SHA256Value(bytes: Array(sha.finalize())) else { throw EngineError.storageFailure("SHA-256 of wrong length") }
+                digest = value
+            }
             try await storage { try await staging.finish() }
-            return Streamed(staging: staging, digest: digest, size: received)
+            return Streamed(staging: staging, digest: digest, size: received, state: state)
         } catch {
             await staging.discard()
             throw error

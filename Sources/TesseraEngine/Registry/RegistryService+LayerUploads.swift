@@ -56,10 +56,23 @@ extension RegistryService {
         }
     }
 
-    /// Streams a part of at most `limit` bytes (see ``receiveLayerPart(_:_:start:)``).
+    /// Streams a part of at most `limit` bytes (see ``receiveLayerPart(_:_:start:)``). `first`, when the caller
+    /// knows before the body streams that the part starts a layer, makes the part's address and the layer's
+    /// digest one SHA-256 computation.
     func receivePart<Body: AsyncSequence>(
-        _ body: Body, limit: Int64, start: () async -> LayerHashStart?
+        _ body: Body, limit: Int64, first: LayerHashStart? = nil, start: () async -> LayerHashStart?
     ) async throws -> ReceivedLayerPart where Body.Element == ByteBuffer {
+        if let first, first.receivedBytes == 0 {
+            let streamed: BlobIngest.Streamed
+            do {
+                streamed = try await ingest.stream(body, limit: limit, resumable: true) { _ in }
+            } catch is BlobIngest.IngestOverrun {
+                throw RegistryError.limitExceeded("A layer part may be at most \(limit) bytes")
+            } catch let error as EngineError {
+                throw RegistryError.storageFailure(String(describing: error))
+            }
+            return ReceivedLayerPart(streamed: streamed, continued: streamed.state.map { (first, $0) })
+        }
         var begun: LayerHashStart?
         var layer: ResumableSHA256?
         let streamed: BlobIngest.Streamed

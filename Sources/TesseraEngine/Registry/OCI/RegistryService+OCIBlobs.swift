@@ -32,7 +32,7 @@ extension RegistryService {
             throw RegistryError.partOutOfOrder(uploadID: uploadID, expectedFirstByte: upload.receivedBytes)
         }
         let start = LayerHashStart(uploadID: uploadID, receivedBytes: upload.receivedBytes, state: upload.hashState)
-        let part = try await receivePart(body, limit: limits.maximumLayerSize - upload.receivedBytes) { start }
+        let part = try await receivePart(body, limit: limits.maximumLayerSize - upload.receivedBytes, first: start) { start }
         if let declaredLength, declaredLength != part.size {
             await discard(part)
             throw RegistryError.partLengthMismatch(uploadID: uploadID, firstByte: upload.receivedBytes,
