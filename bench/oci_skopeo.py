@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """OCI registry benchmark: skopeo pushing and pulling an image of 4 × 64 MiB random layers, Tessera beside the
 CNCF reference registry (Debian's docker-registry, distribution 2.8.2, filesystem storage in a temp dir) in
-the same run, alternating, three rounds, skopeo's blob-info cache cleared before every copy; then one 1 GiB
+the same run, alternating, three rounds, skopeo's blob-info cache cleared before every copy, the first of each round alternating; then one 1 GiB
 layer through each Tessera door (skopeo on /v2, boto3 upload_layer_part in 10 MiB parts on the ECR API), with
 the server's peak RSS.
 
@@ -122,6 +122,7 @@ def main():
     make_layout(source, layer_paths)
     image_bytes = args.layers * args.layer_mib * MIB
     dd = run_dd(out)
+    os.sync()  # the source files' writeback must not land on the first copy
 
     tessera = start_tessera(args.bin, out, "oci")
     reference = start_reference_registry(out)
@@ -130,7 +131,9 @@ def main():
     results = {"Tessera": {"push": [], "pull": [], "cpu": []}, "reference registry": {"push": [], "pull": [], "cpu": []}}
     try:
         for round_index in range(args.rounds):
-            for name, server in (("Tessera", tessera), ("reference registry", reference)):
+            # Who goes first alternates, so neither registry always meets a cold page cache or a busy disk.
+            order = [("Tessera", tessera), ("reference registry", reference)]
+            for name, server in (order if round_index % 2 == 0 else order[::-1]):
                 repository = f"bench/round{round_index}"
                 if server is tessera:
                     ecr.create_repository(repositoryName=repository)
@@ -157,7 +160,7 @@ def main():
         pull = ", ".join(f"{image_bytes / s / 1e6:.0f}" for s in figures["pull"])
         cpu = ", ".join(f"{c * 1000 / (2 * mib):.2f}" for c in figures["cpu"])
         print(f"| {name} | {push} MB/s | {pull} MB/s | {cpu} ms | {rss[name]:.0f} MiB |")
-    ratio = lambda kind: sorted(r / t for r, t in zip(results["reference registry"][kind], results["Tessera"][kind]))
+    ratio = lambda kind: [r / t for r, t in zip(results["reference registry"][kind], results["Tessera"][kind])]  # noqa: E731
     print(f"\nTessera ÷ reference registry, rate per round: push {', '.join(f'{x:.2f}' for x in ratio('push'))}; "
           f"pull {', '.join(f'{x:.2f}' for x in ratio('pull'))}\n")
 

@@ -8,24 +8,26 @@ import TesseraStorage
 /// range. The last chunk handed out is held back until the whole blob has been hashed and matched its
 /// digest; on a mismatch the reader throws instead, so a consumer never receives a complete body of
 /// wrong bytes.
+///
+/// The next chunk is read while the consumer sends the one it was given, so the disk (or page cache) and the
+/// socket work at once; the open file lives as long as the reader or a read in flight needs it.
 actor VerifiedBlobReader: BlobReader {
-    static let chunkSize = 256 * 1024
+    static let chunkSize = 1024 * 1024
 
     private let digest: SHA256Value
-    private let path: String
-    private let fd: Int32
+    private let file: OpenFile
     private let size: Int64
     private let range: Range<Int64>
     private let threadPool: NIOThreadPool
     private var offset: Int64 = 0
     private var hasher = SHA256()
     private var heldBack: ByteBuffer?
+    private var prefetch: Task<ByteBuffer, any Error>?
     private var finished = false
 
     init(digest: SHA256Value, path: String, fd: Int32, size: Int64, range: Range<Int64>, threadPool: NIOThreadPool) {
         self.digest = digest
-        self.path = path
-        self.fd = fd
+        self.file = OpenFile(fd: fd, path: path)
         self.size = size
         self.range = range
         self.threadPool = threadPool
@@ -36,15 +38,24 @@ actor VerifiedBlobReader: BlobReader {
         while !finished {
             if offset >= size {
                 finished = true
-                POSIXFile.close(fd)
                 guard SHA256Value(bytes: Array(hasher.finalize())) == digest else { throw StorageError.corrupt(digest) }
                 let last = heldBack
                 heldBack = nil
                 return last
             }
-            let chunk = try await readChunk()
+            let chunk: ByteBuffer
+            if let pending = prefetch {
+                prefetch = nil
+                chunk = try await pending.value
+            } else {
+                chunk = try await Self.readChunk(file, at: offset, size: size, threadPool: threadPool)
+            }
             let start = offset
             offset += Int64(chunk.readableBytes)
+            if offset < size {
+                let (file, at, size, pool) = (file, offset, size, threadPool)
+                prefetch = Task { try await Self.readChunk(file, at: at, size: size, threadPool: pool) }
+            }
             chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
             let lower = max(start, range.lowerBound), upper = min(offset, range.upperBound)
             guard lower < upper else { continue }
@@ -56,24 +67,38 @@ actor VerifiedBlobReader: BlobReader {
         return nil
     }
 
-    private func readChunk() async throws -> ByteBuffer {
-        let length = Int(min(Int64(Self.chunkSize), size - offset))
-        let fd = self.fd, path = self.path, at = self.offset, size = self.size
+    private static func readChunk(_ file: OpenFile, at offset: Int64, size: Int64, threadPool: NIOThreadPool) async throws -> ByteBuffer {
+        let length = Int(min(Int64(chunkSize), size - offset))
         return try await threadPool.runIfActive {
             // A blob of at most one pooled buffer (an EBS block) is read whole, past the page cache.
-            if at == 0, let whole = try DirectFileRead.readWhole(fd, path: path, size: Int(size)) {
+            if offset == 0, let whole = try DirectFileRead.readWhole(file.fd, path: file.path, size: Int(size)) {
                 return whole
             }
             var buffer = ByteBufferAllocator().buffer(capacity: length)
             let got = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { raw in
-                try POSIXFile.readAt(fd, into: UnsafeMutableRawBufferPointer(rebasing: raw.prefix(length)), offset: at, path: path)
+                try POSIXFile.readAt(file.fd, into: UnsafeMutableRawBufferPointer(rebasing: raw.prefix(length)), offset: offset, path: file.path)
             }
-            guard got == length else { throw StorageError.backend("short read of \(path) at \(at)") }
+            guard got == length else { throw StorageError.backend("short read of \(file.path) at \(offset)") }
             return buffer
         }
     }
 
     deinit {
-        if !finished { POSIXFile.close(fd) }
+        prefetch?.cancel()
+    }
+}
+
+/// An open file descriptor, closed when the last holder lets go (the reader, or a read still in flight).
+final class OpenFile: Sendable {
+    let fd: Int32
+    let path: String
+
+    init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
+    deinit {
+        POSIXFile.close(fd)
     }
 }
