@@ -49,6 +49,9 @@ public struct EBSAPI: Sendable {
                     input = decoded
                 case .tooLarge:
                     throw EBSWireError(.validation, "The request body is too large", origin: .validation)
+                case .incomplete:
+                    throw EBSWireError(.validation, "Failed to read the request body: it ended before its Content-Length",
+                                       reason: "INVALID_PARAMETER_VALUE")
                 case .hashMismatch:
                     throw EBSWireError(.invalidSignature, "The request body does not match its signed hash", origin: .authentication)
                 }

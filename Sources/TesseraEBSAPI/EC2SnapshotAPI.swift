@@ -25,6 +25,7 @@ public struct EC2SnapshotAPI: Sendable {
             switch try await request.collectVerifiedBody(context: context) {
             case .bytes(let buffer): form = EC2QueryRequest(formEncoded: String(buffer: buffer))
             case .tooLarge: throw EC2Failure("InvalidParameterValue", "The request body is too large")
+            case .incomplete: throw EC2Failure("IncompleteSignature", "The request body ended before its Content-Length")
             case .hashMismatch: throw EC2Failure("AuthFailure", "The request body does not match its signed hash", status: .unauthorized)
             }
             switch form["Action"] {

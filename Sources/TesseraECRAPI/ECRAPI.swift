@@ -55,6 +55,11 @@ public struct ECRAPI: Sendable {
             return ECRResponse.error(ECRWireError(error))
         } catch let error as StreamingJSONError {
             return ECRResponse.error(.serialization(error.message))
+        } catch let refused as BlobIngest.BodyRefused {
+            return ECRResponse.error(.serialization((refused.cause as? StreamingJSONError)?.message ?? "The request body is not valid JSON"))
+        } catch let interrupted as BlobIngest.BodyInterrupted {
+            context.logger.info("request body ended early", metadata: ["tessera.error": .string(String(describing: interrupted.cause))])
+            return ECRResponse.error(.serialization("The request body ended after \(interrupted.received) bytes, before the request did"))
         } catch {
             context.logger.error("unexpected failure", metadata: ["tessera.error": .string(String(describing: error))])
             return ECRResponse.error(.server())

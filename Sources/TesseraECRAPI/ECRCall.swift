@@ -22,6 +22,8 @@ struct ECRCall {
         switch try await request.collectVerifiedBody(context: context, limit: Self.maximumBodyLength) {
         case .tooLarge:
             throw ECRWireError.serialization("The request body is larger than \(Self.maximumBodyLength) bytes")
+        case .incomplete:
+            throw ECRWireError.serialization("The request body ended before its Content-Length")
         case .hashMismatch:
             throw ECRWireError("InvalidSignatureException", "The request body does not match its signed hash")
         case .bytes(let buffer):

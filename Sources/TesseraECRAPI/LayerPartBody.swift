@@ -1,6 +1,7 @@
 import Crypto
 import NIOCore
 import TesseraCore
+import TesseraEngine
 import TesseraWire
 
 /// An UploadLayerPart request body as it streams: the JSON is read as it arrives (``StreamingJSONObjectReader``),
@@ -19,12 +20,17 @@ struct LayerPartBody<Base: AsyncSequence>: AsyncSequence where Base.Element == B
         let state: LayerPartBodyState
 
         mutating func next() async throws -> ByteBuffer? {
-            while let buffer = try await base.next() {
-                let decoded = try state.read(buffer)
-                if !decoded.isEmpty { return ByteBuffer(bytes: decoded) }
+            do {
+                while let buffer = try await base.next() {
+                    let decoded = try state.read(buffer)
+                    if !decoded.isEmpty { return ByteBuffer(bytes: decoded) }
+                }
+                try state.finish()
+                return nil
+            } catch let error as StreamingJSONError {
+                // The envelope is malformed: the door answers SerializationException, not "interrupted".
+                throw BlobIngest.BodyRefused(error)
             }
-            try state.finish()
-            return nil
         }
     }
 

@@ -38,6 +38,8 @@ public struct BlobIngest: Sendable {
             streamed = try await stream(body, limit: expectedLength) { tree?.update($0) }
         } catch let overrun as IngestOverrun {
             throw EngineError.incompleteBody(declared: expectedLength, received: overrun.received)
+        } catch let interrupted as BodyInterrupted {
+            throw EngineError.incompleteBody(declared: expectedLength, received: interrupted.received)
         }
         do {
             guard streamed.size == expectedLength else {
@@ -68,6 +70,22 @@ public struct BlobIngest: Sendable {
         public let received: Int64
     }
 
+    /// A body whose own reader refused its content (a malformed JSON envelope around the bytes): passed through
+    /// unchanged, for the door that made the reader to answer.
+    public struct BodyRefused: Error {
+        public let cause: any Error
+        public init(_ cause: any Error) { self.cause = cause }
+    }
+
+    /// A body that ended before its request did: the client closed the connection (or sent something the
+    /// HTTP parser refused) mid-body. The client's doing, not the server's: answer 4xx, log at info.
+    public struct BodyInterrupted: Error {
+        /// Bytes received before it ended.
+        public let received: Int64
+        /// What the HTTP layer reported.
+        public let cause: any Error
+    }
+
     /// Streams `body` into a new staging, hashing it, and finishes the staging. The staging is discarded
     /// when this throws.
     /// - Parameters:
@@ -86,7 +104,17 @@ public struct BlobIngest: Sendable {
             var state = resumable ? ResumableSHA256() : nil
             var received: Int64 = 0
             var prepared = false
-            for try await buffer in body {
+            var chunks = body.makeAsyncIterator()
+            while true {
+                let next: ByteBuffer?
+                do {
+                    next = try await chunks.next()
+                } catch let refused as BodyRefused {
+                    throw refused
+                } catch {
+                    throw BodyInterrupted(received: received, cause: error)
+                }
+                guard let buffer = next else { break }
                 received += Int64(buffer.readableBytes)
                 guard received <= limit else { throw IngestOverrun(received: received) }
                 if !prepared {

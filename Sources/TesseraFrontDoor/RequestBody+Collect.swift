@@ -15,6 +15,10 @@ extension Request {
             return .tooLarge
         } catch is NIOTooManyBytesError {
             return .tooLarge
+        } catch {
+            // The connection closed (or the HTTP parser gave up) before the body's end: the client's doing.
+            context.logger.info("request body ended early", metadata: ["tessera.error": .string(String(describing: error))])
+            return .incomplete
         }
         if let expected = context.payloadSHA256 {
             let actual = buffer.withUnsafeReadableBytes { SHA256Value.of(Array($0)) }
@@ -28,5 +32,7 @@ extension Request {
 public enum CollectedBody: Sendable {
     case bytes(ByteBuffer)
     case tooLarge
+    /// The body ended before the request did (the client went away mid-body).
+    case incomplete
     case hashMismatch(expected: SHA256Value, computed: SHA256Value)
 }

@@ -57,6 +57,8 @@ public struct GlacierAPI: Sendable {
         switch try await request.collectVerifiedBody(context: context) {
         case .tooLarge:
             throw GlacierWireError(.invalidParameterValue, "The request body is too large")
+        case .incomplete:
+            throw GlacierWireError(.invalidParameterValue, "The request body ended before its Content-Length")
         case .hashMismatch(let expected, let computed):
             throw EngineError.payloadHashMismatch(expected: expected.hex, computed: computed.hex)
         case .bytes(let buffer):

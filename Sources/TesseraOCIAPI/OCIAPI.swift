@@ -37,6 +37,9 @@ public struct OCIAPI: Sendable {
             return try await route(path, OCICall(request: request, context: context, principal: principal))
         } catch let error as OCIWireError {
             return OCIResponse.error(error, head: head)
+        } catch let interrupted as BlobIngest.BodyInterrupted {
+            context.logger.info("request body ended early", metadata: ["tessera.error": .string(String(describing: interrupted.cause))])
+            return OCIResponse.error(OCIWireError(.blobUploadInvalid, "the request body ended after \(interrupted.received) bytes"), head: head)
         } catch let error as RegistryError {
             if case .storageFailure(let detail) = error {
                 context.logger.error("storage failure", metadata: ["tessera.error": .string(detail)])

@@ -49,9 +49,13 @@ struct SigV4AuthMiddleware: RouterMiddleware {
             let body: ByteBuffer
             do {
                 body = try await request.collectBody(upTo: Self.maxSignedBodySize)
-            } catch {
+            } catch is NIOTooManyBytesError {
                 return dialect.authFailure(.incompleteSignature("A body larger than \(Self.maxSignedBodySize) bytes must sign x-amz-content-sha256"),
                                            request, context.requestID)
+            } catch {
+                // The client went away mid-body: its doing, answered (if the socket still takes it) and logged at info.
+                context.logger.info("request body ended early", metadata: ["tessera.error": .string(String(describing: error))])
+                return dialect.authFailure(.incompleteSignature("The request body ended before its Content-Length"), request, context.requestID)
             }
             bodyHash = body.withUnsafeReadableBytes { SHA256Value.of(Array($0)).hex }
             request.body = .init(buffer: body)
