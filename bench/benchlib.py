@@ -101,3 +101,11 @@ def signed_headers(port, service, method, path, headers):
     request = botocore.awsrequest.AWSRequest(method=method, url=f"http://127.0.0.1:{port}{path}", headers=headers)
     botocore.auth.SigV4Auth(botocore.credentials.Credentials(KEY, SECRET), service, "us-east-1").add_auth(request)
     return dict(request.headers.items())
+
+
+def print_table(header, rows):
+    """Prints a Markdown table: the header cells, then one line a row."""
+    print("| " + " | ".join(header) + " |")
+    print("|" + " --- |" * len(header))
+    for row in rows:
+        print("| " + " | ".join(str(cell) for cell in row) + " |")

@@ -15,7 +15,7 @@ import boto3
 from botocore.config import Config
 
 import sendfile_client
-from benchlib import KEY, MIB, SECRET, run_dd, signed_headers, start_moto, start_tessera
+from benchlib import KEY, MIB, SECRET, run_dd, signed_headers, start_moto, start_tessera, print_table
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BLOCK = 524288
@@ -356,10 +356,7 @@ def main():
         rows.append((f"8 GiB volume, 90 % zero blocks ({total} blocks)", f"{stored / MIB:.0f} MiB of blobs on disk", "",
                      "target < 1024 MiB"))
     shutil.rmtree(args.out, ignore_errors=True)
-    print("| run | rate | server peak RSS | note |")
-    print("| --- | --- | --- | --- |")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print_table(("run", "rate", "server peak RSS", "note"), rows)
 
 
 def cpu_split(client_seconds, server_seconds, count):

@@ -15,7 +15,7 @@ import argparse, hashlib, os, resource, shutil, sys, time
 import boto3, requests
 from botocore.config import Config
 
-from benchlib import KEY, MIB, SECRET, make_file, run_dd, start_moto, start_tessera
+from benchlib import KEY, MIB, SECRET, make_file, run_dd, start_moto, start_tessera, print_table
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -149,10 +149,7 @@ def main():
         rows.append(("moto_server: the same calls", outcome, f"{rss:.0f} MiB", "", "moto has no layer upload API"))
     os.remove(data)
     shutil.rmtree(args.out, ignore_errors=True)
-    print("| run | time / rate | server peak RSS | CPU per MiB | note |")
-    print("| --- | --- | --- | --- | --- |")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print_table(("run", "time / rate", "server peak RSS", "CPU per MiB", "note"), rows)
 
 
 if __name__ == "__main__":

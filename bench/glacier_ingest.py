@@ -13,7 +13,7 @@ import argparse, concurrent.futures, hashlib, os, shutil, subprocess, sys, time
 import boto3
 from botocore.config import Config
 
-from benchlib import KEY, MIB, SECRET, make_file, run_dd, sha256_per_core, signed_headers, start_moto, start_tessera
+from benchlib import KEY, MIB, SECRET, make_file, run_dd, sha256_per_core, signed_headers, start_moto, start_tessera, print_table
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -192,10 +192,7 @@ def main():
         rows.append((f"curl: one {args.big_part_mib} MiB part", f"{seconds:.2f} s = {rate:.0f} MB/s ({rate / dd * 100:.0f} % of dd)",
                      f"{rss:.0f} MiB", "the part never sits in memory"))
     shutil.rmtree(args.out, ignore_errors=True)
-    print("| run | time / rate | server peak RSS | note |")
-    print("| --- | --- | --- | --- |")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print_table(("run", "time / rate", "server peak RSS", "note"), rows)
 
 
 if __name__ == "__main__":
