@@ -41,23 +41,27 @@ struct Base64StreamDecoder {
     /// Decodes whole quads of alphabet characters straight into `output`, stopping before the first quad with
     /// anything else (padding, or a character the byte-wise path will refuse). Returns the characters used.
     private mutating func decodeWholeQuads(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) -> Int {
+        guard let input = bytes.baseAddress else { return 0 }
         let quads = bytes.count / 4
         let start = output.count
-        output.append(contentsOf: repeatElement(0, count: quads * 3))
-        let done = Self.table.withUnsafeBufferPointer { table in
-            output.withUnsafeMutableBufferPointer { out in
+        output.append(contentsOf: [UInt8](repeating: 0, count: quads * 3))
+        // Raw pointers only: this loop decodes every byte of a layer part, in debug builds too.
+        let done = Self.table.withUnsafeBufferPointer { table -> Int in
+            guard let table = table.baseAddress else { return 0 }
+            return output.withUnsafeMutableBufferPointer { out -> Int in
+                guard let out = out.baseAddress else { return 0 }
                 var quad = 0
-                var at = start
+                var from = input.assumingMemoryBound(to: UInt8.self)
+                var to = out + start
                 while quad < quads {
-                    let base = quad * 4
-                    let a = table[Int(bytes[base])], b = table[Int(bytes[base + 1])]
-                    let c = table[Int(bytes[base + 2])], d = table[Int(bytes[base + 3])]
-                    guard (a | b | c | d) < 64 else { break }
+                    let a = table[Int(from[0])], b = table[Int(from[1])], c = table[Int(from[2])], d = table[Int(from[3])]
+                    if (a | b | c | d) >= 64 { break }
                     let value = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                    out[at] = UInt8(truncatingIfNeeded: value >> 16)
-                    out[at + 1] = UInt8(truncatingIfNeeded: value >> 8)
-                    out[at + 2] = UInt8(truncatingIfNeeded: value)
-                    at += 3
+                    to[0] = UInt8(truncatingIfNeeded: value >> 16)
+                    to[1] = UInt8(truncatingIfNeeded: value >> 8)
+                    to[2] = UInt8(truncatingIfNeeded: value)
+                    from += 4
+                    to += 3
                     quad += 1
                 }
                 return quad
