@@ -77,12 +77,8 @@ extension ECRWireError {
             self.init("ScanNotFoundException", "No scan of image '\(digest)' in the repository with name '\(name)' has been started")
         case .lifecyclePreviewNotFound(let name):
             self.init("LifecyclePolicyPreviewNotFoundException", "No lifecycle policy preview was started for the repository with name '\(name)'")
-        case .lifecyclePreviewInProgress(let name):
-            self.init("LifecyclePolicyPreviewInProgressException", "A lifecycle policy preview is already running for the repository with name '\(name)'")
         case .registryNotFound(let text):
             self.init("RegistryNotFoundException", text)
-        case .unsupported(let text):
-            self.init("UnsupportedCommandException", text)
         case .storageFailure:
             self = .server()
         }

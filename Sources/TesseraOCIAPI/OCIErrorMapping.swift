@@ -63,7 +63,7 @@ extension OCIWireError {
         case .registryNotFound(let text):
             self.init(.nameUnknown, text)
         case .settingNotFound, .invalidDocument, .templateAlreadyExists, .templateNotFound, .pullThroughCacheRuleAlreadyExists,
-             .pullThroughCacheRuleNotFound, .scanNotFound, .lifecyclePreviewNotFound, .lifecyclePreviewInProgress, .unsupported:
+             .pullThroughCacheRuleNotFound, .scanNotFound, .lifecyclePreviewNotFound:
             self.init(.unsupported, "the operation is unsupported")
         case .storageFailure:
             self.init(.unknown, "the registry could not complete the request; try again")

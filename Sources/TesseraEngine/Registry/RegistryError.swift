@@ -55,11 +55,8 @@ public enum RegistryError: Error, Sendable, Equatable {
     case pullThroughCacheRuleNotFound(prefix: String)
     case scanNotFound(digest: String, repositoryName: String)
     case lifecyclePreviewNotFound(repositoryName: String)
-    case lifecyclePreviewInProgress(repositoryName: String)
     /// The registry alias of an ECR Public call names no registry of the caller.
     case registryNotFound(String)
-    /// The operation is not available here; the text says why.
-    case unsupported(String)
     /// A stored blob failed its digest check or a backend failed; never the client's fault.
     case storageFailure(String)
 
