@@ -63,33 +63,32 @@ extension RegistryService {
         _ body: Body, limit: Int64, first: LayerHashStart? = nil, start: () async -> LayerHashStart?
     ) async throws -> ReceivedLayerPart where Body.Element == ByteBuffer {
         if let first, first.receivedBytes == 0 {
-            let streamed: BlobIngest.Streamed
-            do {
-                streamed = try await ingest.stream(body, limit: limit, resumable: true) { _ in }
-            } catch is BlobIngest.IngestOverrun {
-                throw RegistryError.limitExceeded("A layer part may be at most \(limit) bytes")
-            } catch let error as EngineError {
-                throw RegistryError.storageFailure(String(describing: error))
-            }
+            let streamed = try await staging(limit: limit) { try await ingest.stream(body, limit: limit, resumable: true) { _ in } }
             return ReceivedLayerPart(streamed: streamed, continued: streamed.state.map { (first, $0) })
         }
         var begun: LayerHashStart?
         var layer: ResumableSHA256?
-        let streamed: BlobIngest.Streamed
-        do {
-            streamed = try await ingest.stream(body, limit: limit, prepare: {
+        let streamed = try await staging(limit: limit) {
+            try await ingest.stream(body, limit: limit, prepare: {
                 begun = await start()
                 layer = begun.flatMap { ResumableSHA256(savedState: $0.state) }
             }, observe: { layer?.update($0) })
-        } catch is BlobIngest.IngestOverrun {
-            throw RegistryError.limitExceeded("A layer part may be at most \(limit) bytes")
-        } catch let error as EngineError {
-            throw RegistryError.storageFailure(String(describing: error))
         }
         if streamed.size == 0, begun == nil { begun = await start() }
         let hasher = layer ?? begun.flatMap { ResumableSHA256(savedState: $0.state) }
         guard let begun, let hasher else { return ReceivedLayerPart(streamed: streamed, continued: nil) }
         return ReceivedLayerPart(streamed: streamed, continued: (begun, hasher))
+    }
+
+    /// Runs one staging of a part, naming its failures as the registry does: too long, or the storage failed.
+    private func staging(limit: Int64, _ stream: () async throws -> BlobIngest.Streamed) async throws -> BlobIngest.Streamed {
+        do {
+            return try await stream()
+        } catch is BlobIngest.IngestOverrun {
+            throw RegistryError.limitExceeded("A layer part may be at most \(limit) bytes")
+        } catch let error as EngineError {
+            throw RegistryError.storageFailure(String(describing: error))
+        }
     }
 
     /// Throws a received part away.
