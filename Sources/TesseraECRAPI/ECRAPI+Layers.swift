@@ -64,6 +64,7 @@ extension ECRAPI {
             guard let uploadID = state.membersBeforeBlob?["uploadId"]?.string else { return nil }
             return await service.layerHashStart(uploadID: uploadID)
         }
+        let name: String, uploadID: String, first: Int64, last: Int64
         do {
             guard let bodyHash = state.bodySHA256 else { throw ECRWireError.serialization("The request body ended early") }
             if let check = call.context.deferredSignature, !check.verifies(bodySHA256Hex: bodyHash.hex) {
@@ -72,29 +73,28 @@ extension ECRAPI {
             if let signed = call.context.payloadSHA256, signed != bodyHash {
                 throw ECRWireError("InvalidSignatureException", "The request body does not match its signed hash")
             }
-            let members = state.members
             guard state.sawBlob else { throw ECRCall.missing("layerPartBlob") }
-            let name = try call.required(members["repositoryName"]?.string, "repositoryName")
-            let uploadID = try call.required(members["uploadId"]?.string, "uploadId")
-            let first = try call.required(Self.integer(members["partFirstByte"], "partFirstByte"), "partFirstByte")
-            let last = try call.required(Self.integer(members["partLastByte"], "partLastByte"), "partLastByte")
-            let registryID = members["registryId"]?.string
+            let members = state.members
+            name = try call.required(members["repositoryName"]?.string, "repositoryName")
+            uploadID = try call.required(members["uploadId"]?.string, "uploadId")
+            first = try call.required(Self.integer(members["partFirstByte"], "partFirstByte"), "partFirstByte")
+            last = try call.required(Self.integer(members["partLastByte"], "partLastByte"), "partLastByte")
+        } catch {
+            await service.discard(part)
+            throw error
+        }
+        // From here the service owns the part: it keeps or discards it.
+        let registryID = state.members["registryId"]?.string
+        do {
             let received = try await service.uploadLayerPart(call.caller, registryID: registryID, call.registry, name: name, uploadID: uploadID,
                                                              firstByte: first, lastByte: last, part: part)
             return try ECRResponse.json(PartOutput(registryId: registryID ?? call.caller.accountID, repositoryName: name, uploadId: uploadID,
                                                    lastByteReceived: received))
         } catch let error as RegistryError {
-            await service.discard(part)
             // InvalidLayerPartException names the upload's registry and repository too.
             let wire = ECRWireError(error)
             guard wire.code == "InvalidLayerPartException" else { throw wire }
-            throw wire.adding([
-                "registryId": .string(state.members["registryId"]?.string ?? call.caller.accountID),
-                "repositoryName": .string(state.members["repositoryName"]?.string ?? ""),
-            ])
-        } catch {
-            await service.discard(part)
-            throw error
+            throw wire.adding(["registryId": .string(registryID ?? call.caller.accountID), "repositoryName": .string(name)])
         }
     }
 
