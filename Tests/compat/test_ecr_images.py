@@ -621,6 +621,12 @@ def test_archive_and_restore(ecr, repository):
     assert image_digests(ecr, repository, filter={"imageStatus": "ANY"}) == {image.digest, keep.digest}
     assert [i["imageDigest"] for i in list_images(ecr, repository, filter={"imageStatus": "ARCHIVED"})] \
         == [image.digest]
+    # An archived image cannot be pulled or scanned until it is restored.
+    pulled = ecr.batch_get_image(repositoryName=repository, imageIds=[image_id(tag="cold")])
+    assert pulled["images"] == []
+    assert [f["failureCode"] for f in pulled["failures"]] == ["ImageInaccessible"]
+    with expect_ecr_error("ImageArchivedException"):
+        ecr.start_image_scan(repositoryName=repository, imageId=image_id(digest=image.digest))
 
     back = ecr.update_image_storage_class(repositoryName=repository,
                                           imageId=image_id(digest=image.digest),
