@@ -568,6 +568,26 @@ def test_list_images_pages(ecr, repository, three_images):
     assert len(first["imageIds"]) == 2 and first.get("nextToken")
 
 
+
+@pytest.mark.parametrize("listed_first", [0, 1], ids=["delete-the-listed-entry", "delete-another-entry"])
+def test_list_images_pages_survive_a_deletion_between_pages(ecr, repository, three_images, listed_first):
+    everything = list_images(ecr, repository)
+    first = ecr.list_images(repositoryName=repository, maxResults=1)
+    assert first["imageIds"] == everything[:1] and first.get("nextToken")
+    gone = everything[listed_first]
+    # By tag only that tag goes; an id naming the digest would take every tag of the image with it.
+    by = {"imageTag": gone["imageTag"]} if "imageTag" in gone else gone
+    assert ecr.batch_delete_image(repositoryName=repository, imageIds=[by])["failures"] == []
+    rest, token = [], first["nextToken"]
+    while token:
+        resp = ecr.list_images(repositoryName=repository, maxResults=1, nextToken=token)
+        rest += resp["imageIds"]
+        token = resp.get("nextToken")
+    # Every entry not deleted comes exactly once; the deleted one does not come back.
+    expected = [entry for entry in everything[1:] if entry != gone]
+    assert rest == expected
+
+
 def test_describe_images_filters_and_pages(ecr, repository, three_images):
     a, b, c = three_images
     assert image_digests(ecr, repository) == {a.digest, b.digest, c.digest}

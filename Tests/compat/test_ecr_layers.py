@@ -427,6 +427,9 @@ def test_download_url_serves_the_layer(tessera, ecr, repository):
     assert ranged.status_code == 206
     assert ranged.content == layer.data[10:20]
     assert ranged.headers["Content-Range"] == f"bytes 10-19/{layer.size}"
+    # The range unit is case-insensitive (RFC 9110 section 14.1).
+    capitalised = fetch(url, Range="Bytes=10-19")
+    assert capitalised.status_code == 206 and capitalised.content == layer.data[10:20]
 
     config = fetch(download_url(ecr, repository, image.config.digest))
     assert config.status_code == 200 and config.content == image.config.data
