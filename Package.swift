@@ -25,9 +25,11 @@ let package = Package(
         // Optimised even in debug builds: at -O0 hashing runs at a sixth of its speed, and the tests hash layers.
         .target(name: "CTesseraSHA256", cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "TesseraCore", dependencies: [
-            "CTesseraSHA256",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
+        // Kept apart from TesseraCore so that nothing a client links carries CTesseraSHA256's unsafe flags
+        // (SwiftPM refuses them in a dependency package).
+        .target(name: "TesseraResumableSHA256", dependencies: ["CTesseraSHA256", "TesseraCore"], swiftSettings: strict),
         .target(name: "TesseraSigV4", dependencies: [
             "TesseraCore",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -38,7 +40,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .target(name: "TesseraEngine", dependencies: [
-            "TesseraCore", "TesseraStorage",
+            "TesseraCore", "TesseraStorage", "TesseraResumableSHA256",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -110,7 +112,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .testTarget(name: "TesseraCoreTests", dependencies: [
-            "TesseraCore", "TesseraTestSupport",
+            "TesseraCore", "TesseraResumableSHA256", "TesseraTestSupport",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "TesseraWireTests", dependencies: ["TesseraWire"]),
@@ -122,7 +124,7 @@ let package = Package(
             .product(name: "SQLKit", package: "sql-kit"),
         ]),
         .testTarget(name: "TesseraEngineTests", dependencies: [
-            "TesseraEngine", "TesseraTestSupport", "TesseraStorage", "TesseraCore", "TesseraMetadataSQL",
+            "TesseraEngine", "TesseraResumableSHA256", "TesseraTestSupport", "TesseraStorage", "TesseraCore", "TesseraMetadataSQL",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),

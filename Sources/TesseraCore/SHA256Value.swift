@@ -18,7 +18,8 @@ public struct SHA256Value: Hashable, Sendable, Comparable, CustomStringConvertib
         self.bytes = raw
     }
 
-    init(_ digest: SHA256.Digest) {
+    /// Wraps a finished swift-crypto digest.
+    public init(_ digest: SHA256.Digest) {
         self.bytes = Array(digest)
     }
 

@@ -1,6 +1,7 @@
 import Crypto
 import NIOCore
 import TesseraCore
+import TesseraResumableSHA256
 import TesseraStorage
 
 /// The one part-ingest pipeline every protocol uses: stream the body into a staging area while hashing

@@ -1,6 +1,7 @@
 import Crypto
 import Testing
 import TesseraCore
+import TesseraResumableSHA256
 
 /// The layer hash kept between parts: any split, saved and resumed between every piece, gives the one-shot
 /// SHA-256, on whichever compression the machine uses.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TesseraCore
+import TesseraResumableSHA256
 import TesseraEngine
 import TesseraStorage
 

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import NIOCore
 import TesseraCore
+import TesseraResumableSHA256
 import TesseraStorage
 
 /// Where an upload stood when a part began to stream: its byte count and the SHA-256 state over those bytes.

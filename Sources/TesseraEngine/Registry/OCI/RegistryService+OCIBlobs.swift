@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import TesseraCore
+import TesseraResumableSHA256
 import TesseraStorage
 
 /// The OCI door's blob calls: upload sessions (chunks in order, status, cancel), monolithic uploads,

@@ -1,4 +1,5 @@
 import CTesseraSHA256
+import TesseraCore
 
 /// A SHA-256 computation whose state can be saved between requests and resumed, possibly on another
 /// node after a restart: a layer uploaded in parts is hashed part by part, and the state after each part is
