@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "tessera", targets: ["TesseraCLI"]),
+        .library(name: "TesseraClient", targets: ["TesseraClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Optimised even in debug builds: at -O0 hashing runs at a sixth of its speed, and the tests hash layers.
@@ -97,9 +99,16 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: strict),
+        .target(name: "TesseraClient", dependencies: [
+            "TesseraCore", "TesseraSigV4", "TesseraWire",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .executableTarget(name: "TesseraCLI", dependencies: [
-            "TesseraServer", "CTesseraLinux",
+            "TesseraServer", "TesseraClient", "TesseraCore", "TesseraWire", "CTesseraLinux",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -116,6 +125,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "TesseraWireTests", dependencies: ["TesseraWire"]),
+        .testTarget(name: "TesseraClientTests", dependencies: [
+            "TesseraClient", "TesseraCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "TesseraSigV4Tests", dependencies: ["TesseraSigV4"], exclude: ["Fixtures"]),
         .testTarget(name: "TesseraStorageTests", dependencies: [
             "TesseraStorage", "TesseraTestSupport", "TesseraBlobStoreFileSystem", "TesseraMetadataSQL", "TesseraCore",

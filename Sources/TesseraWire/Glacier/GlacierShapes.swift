@@ -107,6 +107,16 @@ public struct GlacierJobParametersInput: Codable, Sendable {
     public var Tier: String?
     public var `Type`: String?
     public var InventoryRetrievalParameters: GlacierInventoryRetrievalParameters?
+
+    public init(Type: String, ArchiveId: String? = nil, Description: String? = nil, Format: String? = nil,
+                RetrievalByteRange: String? = nil, Tier: String? = nil) {
+        self.Type = Type
+        self.ArchiveId = ArchiveId
+        self.Description = Description
+        self.Format = Format
+        self.RetrievalByteRange = RetrievalByteRange
+        self.Tier = Tier
+    }
 }
 
 public struct GlacierJobDescription: Codable, Sendable {

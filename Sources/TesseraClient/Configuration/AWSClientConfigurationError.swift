@@ -1,0 +1,24 @@
+/// What is missing or wrong in the caller's AWS configuration, each worded for the person at the terminal.
+public enum AWSClientConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    case noCredentials(profile: String)
+    case incompleteCredentials(profile: String, file: String)
+    case profileNotFound(String)
+    case noRegion
+    case invalidEndpoint(String)
+
+    public var description: String {
+        switch self {
+        case .noCredentials(let profile):
+            "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add profile '\(profile)' "
+                + "to ~/.aws/credentials (aws configure)"
+        case .incompleteCredentials(let profile, let file):
+            "profile '\(profile)' in \(file) needs both aws_access_key_id and aws_secret_access_key"
+        case .profileNotFound(let profile):
+            "the config profile (\(profile)) could not be found in ~/.aws/credentials or ~/.aws/config"
+        case .noRegion:
+            "no region: pass --region, set AWS_REGION, or set region in your profile (aws configure)"
+        case .invalidEndpoint(let text):
+            "invalid endpoint URL '\(text)': expected http://HOST[:PORT] or https://HOST[:PORT]"
+        }
+    }
+}

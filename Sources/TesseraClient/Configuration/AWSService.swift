@@ -1,0 +1,34 @@
+/// The AWS services the client speaks: how each is named in endpoint variables, signed, and addressed.
+public enum AWSService: String, Sendable, CaseIterable {
+    case glacier
+    case ebs
+    case ec2
+    case ecr
+    case ecrPublic = "ecr-public"
+
+    /// The name in SigV4 credential scopes.
+    public var signingName: String { rawValue }
+
+    /// The suffix of its `AWS_ENDPOINT_URL_<SERVICE>` variable: the service id upper-cased, spaces and
+    /// dashes as underscores.
+    public var endpointVariableSuffix: String {
+        switch self {
+        case .glacier: "GLACIER"
+        case .ebs: "EBS"
+        case .ec2: "EC2"
+        case .ecr: "ECR"
+        case .ecrPublic: "ECR_PUBLIC"
+        }
+    }
+
+    /// AWS's own endpoint in `region`.
+    public func defaultEndpoint(region: String) -> String {
+        let domain = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
+        switch self {
+        case .glacier, .ebs, .ec2: return "https://\(rawValue).\(region).\(domain)"
+        case .ecr: return "https://api.ecr.\(region).\(domain)"
+        // ECR Public has one endpoint, in us-east-1.
+        case .ecrPublic: return "https://api.ecr-public.us-east-1.amazonaws.com"
+        }
+    }
+}

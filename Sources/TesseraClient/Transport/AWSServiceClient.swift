@@ -1,0 +1,165 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import NIOCore
+import NIOHTTP1
+import TesseraCore
+import TesseraSigV4
+
+/// Signs and sends requests to one service at one endpoint: SigV4 with the caller's credentials, a deadline
+/// on every attempt, and retries of throttling, 5xx answers and dropped connections under a ``RetryPolicy``.
+public final class AWSServiceClient: Sendable {
+    public let service: AWSService
+    public let endpoint: URL
+    public let region: String
+    public let credentials: AWSCredentials
+    let http: HTTPClient
+    public let retry: RetryPolicy
+    let requestTimeout: Duration
+
+    public init(service: AWSService, endpoint: URL, region: String, credentials: AWSCredentials, http: HTTPClient,
+                retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(120)) {
+        self.service = service
+        self.endpoint = endpoint
+        self.region = region
+        self.credentials = credentials
+        self.http = http
+        self.retry = retry
+        self.requestTimeout = requestTimeout
+    }
+
+    /// Sends `request` (retrying as the policy allows) and returns the answer read in full, up to
+    /// `responseLimit` bytes. An error answer throws ``AWSServiceError``; no answer throws ``AWSTransportError``.
+    public func send(_ request: AWSRequest, responseLimit: Int = 16 << 20) async throws -> AWSResponse {
+        try await retry.run(isRetryable: Self.isRetryable) { _ in
+            try await self.stream(request) { response, body in
+                let bytes = try await Self.collect(body, limit: responseLimit, endpoint: self.endpoint.absoluteString)
+                return AWSResponse(status: response.status, headers: response.headers, body: bytes)
+            }
+        }
+    }
+
+    /// One attempt: sends `request` and hands a successful answer's head and body stream to `consume`.
+    /// Error answers are read and thrown as ``AWSServiceError`` without calling `consume`.
+    public func stream<Result: Sendable>(
+        _ request: AWSRequest,
+        _ consume: (AWSResponse, HTTPClientResponse.Body) async throws -> Result
+    ) async throws -> Result {
+        let prepared = prepare(request)
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(prepared, timeout: .nanoseconds(Int64(requestTimeout.components.seconds) * 1_000_000_000))
+        } catch {
+            throw translate(error)
+        }
+        let headers = response.headers.map { (name: $0.name, value: $0.value) }
+        let status = Int(response.status.code)
+        guard (200..<300).contains(status) else {
+            let body = (try? await Self.collect(response.body, limit: 1 << 20, endpoint: endpoint.absoluteString)) ?? []
+            throw AWSServiceError(status: status, headers: headers, body: body)
+        }
+        do {
+            return try await consume(AWSResponse(status: status, headers: headers, body: []), response.body)
+        } catch let error as AWSServiceError {
+            throw error
+        } catch let error as AWSTransportError {
+            throw error
+        } catch let error as HTTPClientError {
+            throw translate(error)
+        }
+    }
+
+    /// Retry throttling, server errors and lost connections; never a cancellation or a caller's mistake.
+    public static func isRetryable(_ error: any Error) -> Bool {
+        switch error {
+        case let service as AWSServiceError: service.isRetryable
+        case let transport as AWSTransportError: transport.isRetryable
+        default: false
+        }
+    }
+
+    static func collect(_ body: HTTPClientResponse.Body, limit: Int, endpoint: String) async throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        do {
+            for try await chunk in body {
+                guard bytes.count + chunk.readableBytes <= limit else {
+                    throw AWSTransportError(.malformedResponse, endpoint: endpoint,
+                                            detail: "response body larger than \(limit) bytes")
+                }
+                bytes.append(contentsOf: chunk.readableBytesView)
+            }
+        } catch let error as HTTPClientError {
+            throw AWSTransportError(.connectionLost, endpoint: endpoint, detail: "\(error)")
+        }
+        return bytes
+    }
+
+    func prepare(_ request: AWSRequest) -> HTTPClientRequest {
+        let basePath = endpoint.path == "/" ? "" : endpoint.path
+        let path = basePath + request.path
+        let query = request.query.map {
+            "\(SigV4Encoding.uriEncode($0.name, keepSlash: false))=\(SigV4Encoding.uriEncode($0.value, keepSlash: false))"
+        }.joined(separator: "&")
+        var headers = request.headers
+        headers.append(("Host", hostHeader))
+        if let token = credentials.sessionToken { headers.append(("X-Amz-Security-Token", token)) }
+        let payload = request.payloadSHA256 ?? Self.sha256(request.body)
+        let signed = SigV4Signer.sign(
+            SigV4Request(method: request.method, path: path, query: query, headers: headers),
+            accessKey: credentials.accessKeyID, secret: credentials.secretAccessKey, region: region,
+            service: service.signingName, date: Date(), payloadSHA256Hex: payload.hex, includeContentSHA256: true)
+        var origin = "\(endpoint.scheme ?? "https")://\(endpoint.host ?? "")"
+        if let port = endpoint.port { origin += ":\(port)" }
+        var http = HTTPClientRequest(url: origin + path + (query.isEmpty ? "" : "?\(query)"))
+        http.method = HTTPMethod(rawValue: request.method)
+        for header in signed.headers where header.name.lowercased() != "host" {
+            http.headers.add(name: header.name, value: header.value)
+        }
+        let length = request.bodyLength
+        if length > 0 || ["PUT", "POST"].contains(request.method) {
+            http.body = .stream(ByteBufferChunks(buffers: request.body), length: .known(Int64(length)))
+        }
+        return http
+    }
+
+    private var hostHeader: String {
+        let host = endpoint.host ?? ""
+        guard let port = endpoint.port else { return host }
+        let isDefault = (endpoint.scheme == "https" && port == 443) || (endpoint.scheme == "http" && port == 80)
+        return isDefault ? host : "\(host):\(port)"
+    }
+
+    private static func sha256(_ buffers: [ByteBuffer]) -> SHA256Value {
+        var hasher = SHA256()
+        for buffer in buffers { buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) } }
+        return SHA256Value(hasher.finalize())
+    }
+
+    private func translate(_ error: any Error) -> any Error {
+        if error is CancellationError { return error }
+        let text = String(describing: error)
+        let where_ = endpoint.absoluteString
+        if let client = error as? HTTPClientError {
+            switch client {
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
+                return AWSTransportError(.timedOut, endpoint: where_, detail: "no answer within \(requestTimeout)")
+            case .cancelled:
+                return CancellationError()
+            case .remoteConnectionClosed, .bodyLengthMismatch:
+                return AWSTransportError(.connectionLost, endpoint: where_, detail: text)
+            default:
+                break
+            }
+        }
+        if text.contains("refused") || text.contains("NIOConnectionError") || text.contains("connectTimeout")
+            || text.contains("nodename nor servname") || text.contains("Name or service not known") {
+            return AWSTransportError(.unreachable, endpoint: where_, detail: Self.shortReason(text))
+        }
+        return AWSTransportError(.connectionLost, endpoint: where_, detail: Self.shortReason(text))
+    }
+
+    private static func shortReason(_ text: String) -> String {
+        if text.contains("refused") { return "connection refused" }
+        return text.count > 160 ? String(text.prefix(160)) + "…" : text
+    }
+}

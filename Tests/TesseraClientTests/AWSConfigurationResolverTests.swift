@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import TesseraClient
+
+/// Credentials, region and endpoint resolution, in the AWS CLI's order, from a given environment and files.
+struct AWSConfigurationResolverTests {
+    static let credentialsFile = """
+        # a comment
+        [default]
+        aws_access_key_id = AKIDDEFAULT
+        aws_secret_access_key = secret-default
+
+        [dev]
+        aws_access_key_id=AKIDDEV
+        aws_secret_access_key=secret/dev+x=
+        aws_session_token = token-dev
+        [broken]
+        aws_access_key_id = AKIDBROKEN
+        """
+    static let configFile = """
+        [default]
+        region = eu-west-1
+        [profile dev]
+        region = us-west-2
+        endpoint_url = http://127.0.0.1:9000
+        s3 =
+          max_concurrent_requests = 20
+        [profile onlyconfig]
+        aws_access_key_id = AKIDCONFIG
+        aws_secret_access_key = secret-config
+        """
+
+    static func resolver(_ environment: [String: String]) -> AWSConfigurationResolver {
+        var environment = environment
+        environment["HOME"] = "/home/user"
+        return AWSConfigurationResolver(environment: environment) { path in
+            switch path {
+            case "/home/user/.aws/credentials": credentialsFile
+            case "/home/user/.aws/config": configFile
+            default: nil
+            }
+        }
+    }
+
+    @Test func environmentKeysComeBeforeTheDefaultProfile() throws {
+        let resolver = Self.resolver(["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "t"])
+        #expect(try resolver.credentials(profile: nil) == AWSCredentials(accessKeyID: "AKIDENV", secretAccessKey: "s", sessionToken: "t"))
+    }
+
+    @Test func anExplicitProfileComesBeforeEnvironmentKeys() throws {
+        let resolver = Self.resolver(["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "s"])
+        #expect(try resolver.credentials(profile: "dev")
+            == AWSCredentials(accessKeyID: "AKIDDEV", secretAccessKey: "secret/dev+x=", sessionToken: "token-dev"))
+    }
+
+    @Test func awsProfileSelectsTheProfile() throws {
+        #expect(try Self.resolver(["AWS_PROFILE": "dev"]).credentials(profile: nil).accessKeyID == "AKIDDEV")
+        #expect(try Self.resolver([:]).credentials(profile: nil).accessKeyID == "AKIDDEFAULT")
+    }
+
+    @Test func keysInTheConfigFileAreFound() throws {
+        #expect(try Self.resolver([:]).credentials(profile: "onlyconfig").accessKeyID == "AKIDCONFIG")
+    }
+
+    @Test func aProfileWithoutItsSecretIsNamed() {
+        #expect(throws: AWSClientConfigurationError.incompleteCredentials(profile: "broken", file: "/home/user/.aws/credentials")) {
+            try Self.resolver([:]).credentials(profile: "broken")
+        }
+    }
+
+    @Test func anUnknownProfileIsNamed() {
+        #expect(throws: AWSClientConfigurationError.profileNotFound("nope")) {
+            try Self.resolver([:]).credentials(profile: "nope")
+        }
+    }
+
+    @Test func noCredentialsAtAllSaysWhatToSet() {
+        let resolver = AWSConfigurationResolver(environment: ["HOME": "/nowhere"]) { _ in nil }
+        #expect(throws: AWSClientConfigurationError.noCredentials(profile: "default")) {
+            try resolver.credentials(profile: nil)
+        }
+    }
+
+    @Test func regionPrecedence() throws {
+        #expect(try Self.resolver(["AWS_REGION": "ap-south-1", "AWS_DEFAULT_REGION": "x"]).region(explicit: "us-east-2", profile: nil) == "us-east-2")
+        #expect(try Self.resolver(["AWS_REGION": "ap-south-1", "AWS_DEFAULT_REGION": "x"]).region(explicit: nil, profile: nil) == "ap-south-1")
+        #expect(try Self.resolver(["AWS_DEFAULT_REGION": "ca-central-1"]).region(explicit: nil, profile: nil) == "ca-central-1")
+        #expect(try Self.resolver([:]).region(explicit: nil, profile: nil) == "eu-west-1")
+        #expect(try Self.resolver([:]).region(explicit: nil, profile: "dev") == "us-west-2")
+        #expect(throws: AWSClientConfigurationError.noRegion) {
+            try AWSConfigurationResolver(environment: [:]) { _ in nil }.region(explicit: nil, profile: nil)
+        }
+    }
+
+    @Test func endpointPrecedence() throws {
+        let environment = ["AWS_ENDPOINT_URL": "http://global:1", "AWS_ENDPOINT_URL_GLACIER": "http://glacier:2"]
+        let resolver = Self.resolver(environment)
+        #expect(try resolver.endpoint(for: .glacier, explicit: "http://flag:3", profile: nil, region: "r").absoluteString == "http://flag:3")
+        #expect(try resolver.endpoint(for: .glacier, explicit: nil, profile: nil, region: "r").absoluteString == "http://glacier:2")
+        #expect(try resolver.endpoint(for: .ebs, explicit: nil, profile: nil, region: "r").absoluteString == "http://global:1")
+        #expect(try Self.resolver([:]).endpoint(for: .ebs, explicit: nil, profile: "dev", region: "r").absoluteString
+            == "http://127.0.0.1:9000")
+        #expect(try Self.resolver([:]).endpoint(for: .glacier, explicit: nil, profile: nil, region: "eu-west-1").absoluteString
+            == "https://glacier.eu-west-1.amazonaws.com")
+        #expect(try Self.resolver([:]).endpoint(for: .ecr, explicit: nil, profile: nil, region: "cn-north-1").absoluteString
+            == "https://api.ecr.cn-north-1.amazonaws.com.cn")
+        let ignoring = Self.resolver(environment.merging(["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"]) { $1 })
+        #expect(try ignoring.endpoint(for: .glacier, explicit: nil, profile: nil, region: "us-east-1").absoluteString
+            == "https://glacier.us-east-1.amazonaws.com")
+        #expect(throws: AWSClientConfigurationError.invalidEndpoint("ftp://x")) {
+            try resolver.endpoint(for: .glacier, explicit: "ftp://x", profile: nil, region: "r")
+        }
+    }
+
+    @Test func nestedBlocksAreNotSettingsOfTheirSection() {
+        let file = AWSSharedConfigFile(parsing: Self.configFile)
+        #expect(file.configProfile("dev")?["max_concurrent_requests"] == nil)
+        #expect(file.configProfile("dev")?["region"] == "us-west-2")
+    }
+}
