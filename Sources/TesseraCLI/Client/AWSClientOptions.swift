@@ -1,0 +1,55 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import TesseraClient
+
+/// The options every client command takes, named as the AWS CLI names them.
+struct AWSClientOptions: ParsableArguments {
+    @Option(name: .customLong("endpoint-url"), help: "Send requests here instead of AWS (e.g. http://127.0.0.1:9000 for tessera serve).")
+    var endpointURL: String?
+
+    @Option(help: "AWS region (else AWS_REGION, AWS_DEFAULT_REGION, the profile's region).")
+    var region: String?
+
+    @Option(help: "Profile from ~/.aws/credentials and ~/.aws/config (else AWS_PROFILE, else default).")
+    var profile: String?
+
+    @Option(name: .customLong("max-attempts"), help: "Attempts per request, the first included, before giving up on throttling, 5xx answers and dropped connections.")
+    var maxAttempts: Int = 5
+
+    @Option(name: .customLong("request-timeout"), help: "Seconds one request may take before it is abandoned (and retried).")
+    var requestTimeout: Int = 300
+
+    @Flag(help: "Print the result as one JSON object on stdout (after any progress, which goes to stderr as plain lines).")
+    var json = false
+
+    func validate() throws {
+        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
+        guard requestTimeout >= 1 else { throw ValidationError("--request-timeout must be at least 1") }
+    }
+
+    /// Runs `body` with a client for `service`, resolved from these options, the environment and the AWS
+    /// config files; the HTTP client is shut down afterwards whatever happens.
+    func withService<Result>(_ service: AWSService, _ body: (AWSServiceClient) async throws -> Result) async throws -> Result {
+        let resolver = AWSConfigurationResolver.live()
+        let credentials = try resolver.credentials(profile: profile)
+        let region = try resolver.region(explicit: region, profile: profile)
+        let endpoint = try resolver.endpoint(for: service, explicit: endpointURL, profile: profile, region: region)
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(Int64(requestTimeout)))
+        configuration.connectionPool = .init(idleTimeout: .seconds(30))
+        configuration.decompression = .disabled
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let client = AWSServiceClient(service: service, endpoint: endpoint, region: region, credentials: credentials,
+                                      http: http, retry: RetryPolicy(maxAttempts: maxAttempts),
+                                      requestTimeout: .seconds(requestTimeout))
+        do {
+            let result = try await body(client)
+            try? await http.shutdown()
+            return result
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+}

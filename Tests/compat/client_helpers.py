@@ -1,0 +1,53 @@
+"""Running the `tessera` client commands against a live server, as a user would: environment credentials,
+`--endpoint-url`, its own XDG state dir for resume journals."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Optional, Sequence
+
+from tessera_server import REGION, Account, default_binary
+
+
+def client_environment(account: Account, state_dir: Path, extra: Optional[dict] = None) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({
+        "AWS_ACCESS_KEY_ID": account.access_key,
+        "AWS_SECRET_ACCESS_KEY": account.secret_key,
+        "AWS_REGION": REGION,
+        "XDG_STATE_HOME": str(state_dir),
+        "HOME": str(state_dir),
+    })
+    env.update(extra or {})
+    return env
+
+
+def run_client(args: Sequence[str], env: dict, *, check: bool = True, timeout: float = 300,
+               stdin: Optional[bytes] = None) -> subprocess.CompletedProcess:
+    """Runs `tessera ARGS…`; with `check`, a non-zero exit fails with the command's stderr."""
+    proc = subprocess.run([str(default_binary()), *args], env=env, capture_output=True, timeout=timeout,
+                          input=stdin)
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f"tessera {' '.join(args)} exited {proc.returncode}:\n{proc.stderr.decode(errors='replace')}")
+    return proc
+
+
+def run_json(args: Sequence[str], env: dict, **kwargs) -> dict:
+    """Runs a client command with `--json` and returns the object it printed last."""
+    proc = run_client([*args, "--json"], env, **kwargs)
+    lines = [line for line in proc.stdout.decode().splitlines() if line.strip()]
+    assert lines, f"tessera {' '.join(args)} printed nothing on stdout; stderr:\n{proc.stderr.decode()}"
+    return json.loads(lines[-1])
+
+
+def journals(state_dir: Path) -> list[Path]:
+    folder = state_dir / "tessera" / "transfers"
+    return sorted(folder.glob("*.jsonl")) if folder.exists() else []
+
+
+def journal_entries(path: Path) -> int:
+    return max(0, len([line for line in path.read_text().splitlines() if line.strip()]) - 1)

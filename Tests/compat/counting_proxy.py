@@ -1,0 +1,91 @@
+"""A TCP proxy on 127.0.0.1 that counts the bytes crossing it in each direction.
+
+The client tests put it between `tessera <service> …` and a live `tessera serve`, so that "a resumed
+transfer sends no part twice" is a byte count, not a promise. One thread per direction per connection.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import Optional
+
+
+class CountingProxy:
+    def __init__(self, upstream_host: str, upstream_port: int, rate: Optional[float] = None):
+        """`rate`: bytes per second per direction and connection, to make a transfer last long enough to be
+        interrupted; None for full speed."""
+        self.upstream = (upstream_host, upstream_port)
+        self.rate = rate
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.port = self.listener.getsockname()[1]
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self._lock = threading.Lock()
+        self.sent = 0       # client -> server
+        self.received = 0   # server -> client
+        self._closed = False
+        self._sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.sent = 0
+            self.received = 0
+
+    def counts(self) -> tuple[int, int]:
+        with self._lock:
+            return self.sent, self.received
+
+    def close(self) -> None:
+        self._closed = True
+        try:
+            self.listener.close()
+        except OSError:
+            pass
+        for sock in list(self._sockets):
+            try:
+                sock.close()
+            except OSError:
+                pass
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            try:
+                server = socket.create_connection(self.upstream)
+            except OSError:
+                client.close()
+                continue
+            self._sockets += [client, server]
+            threading.Thread(target=self._pump, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, False), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket, upstream: bool) -> None:
+        try:
+            while True:
+                data = source.recv(1 << 16)
+                if not data:
+                    break
+                with self._lock:
+                    if upstream:
+                        self.sent += len(data)
+                    else:
+                        self.received += len(data)
+                sink.sendall(data)
+                if self.rate:
+                    time.sleep(len(data) / self.rate)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
