@@ -31,25 +31,45 @@ struct AWSClientOptions: ParsableArguments {
     /// Runs `body` with a client for `service`, resolved from these options, the environment and the AWS
     /// config files; the HTTP client is shut down afterwards whatever happens.
     func withService<Result>(_ service: AWSService, _ body: (AWSServiceClient) async throws -> Result) async throws -> Result {
+        try await withClients { try await body($0.client(for: service)) }
+    }
+
+    /// Runs `body` with a factory of clients for any service, sharing one HTTP client and one set of credentials.
+    func withClients<Result>(_ body: (ServiceClientFactory) async throws -> Result) async throws -> Result {
         let resolver = AWSConfigurationResolver.live()
         let credentials = try resolver.credentials(profile: profile)
         let region = try resolver.region(explicit: region, profile: profile)
-        let endpoint = try resolver.endpoint(for: service, explicit: endpointURL, profile: profile, region: region)
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(Int64(requestTimeout)))
         configuration.connectionPool = .init(idleTimeout: .seconds(30))
         configuration.decompression = .disabled
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let client = AWSServiceClient(service: service, endpoint: endpoint, region: region, credentials: credentials,
-                                      http: http, retry: RetryPolicy(maxAttempts: maxAttempts),
-                                      requestTimeout: .seconds(requestTimeout))
+        let factory = ServiceClientFactory(options: self, resolver: resolver, credentials: credentials, region: region,
+                                           http: http)
         do {
-            let result = try await body(client)
+            let result = try await body(factory)
             try? await http.shutdown()
             return result
         } catch {
             try? await http.shutdown()
             throw error
         }
+    }
+}
+
+/// Makes the client of each service a command needs, on one HTTP client.
+struct ServiceClientFactory {
+    let options: AWSClientOptions
+    let resolver: AWSConfigurationResolver
+    let credentials: AWSCredentials
+    let region: String
+    let http: HTTPClient
+
+    func client(for service: AWSService) throws -> AWSServiceClient {
+        let endpoint = try resolver.endpoint(for: service, explicit: options.endpointURL, profile: options.profile,
+                                             region: region)
+        return AWSServiceClient(service: service, endpoint: endpoint, region: region, credentials: credentials, http: http,
+                                retry: RetryPolicy(maxAttempts: options.maxAttempts),
+                                requestTimeout: .seconds(options.requestTimeout))
     }
 }

@@ -50,14 +50,8 @@ struct GlacierDownloadCommand: AsyncParsableCommand {
                     glacier: glacier, vault: vault, archiveID: archiveID, output: url, rangeSize: rangeSize,
                     concurrency: concurrency, tier: tier, waiter: GlacierJobWaiter(glacier: glacier),
                     journals: .standard(), progress: reporter)
-                let display = Task { await ProgressDisplay(label: "download", interactive: !aws.json && isatty(STDERR_FILENO) == 1).show(reporter.updates) }
-                let result: GlacierArchiveDownload.Result
-                do {
-                    result = try await download.run()
-                    await display.value
-                } catch {
-                    await display.value
-                    throw error
+                let result = try await ProgressDisplay.showing(reporter, label: "download", json: aws.json) {
+                    try await download.run()
                 }
                 ResultPrinter.print([
                     "file": url.path, "size": result.size, "treeHash": result.treeHash.hex, "jobId": result.jobID,

@@ -47,14 +47,8 @@ struct GlacierUploadCommand: AsyncParsableCommand {
                     source: PartSource(descriptor: input.descriptor, size: input.size), partSize: chosen,
                     concurrency: concurrency, description: description, fileIdentity: input.identity,
                     journals: .standard(), progress: reporter)
-                let display = Task { await ProgressDisplay(label: "upload", interactive: !aws.json && isatty(STDERR_FILENO) == 1).show(reporter.updates) }
-                let result: GlacierArchiveUpload.Result
-                do {
-                    result = try await upload.run()
-                    await display.value
-                } catch {
-                    await display.value
-                    throw error
+                let result = try await ProgressDisplay.showing(reporter, label: "upload", json: aws.json) {
+                    try await upload.run()
                 }
                 ResultPrinter.print([
                     "archiveId": result.archiveID, "treeHash": result.treeHash.hex, "size": result.size,

@@ -1,4 +1,5 @@
 import Foundation
+import TesseraClient
 
 /// The file a command reads: opened once, its size and identity (for resume journals) taken from `fstat`.
 /// `-` is standard input, a stream of unknown size that cannot be resumed.
@@ -34,13 +35,4 @@ struct LocalInput: Sendable {
     func close() {
         if owned { Foundation.close(descriptor) }
     }
-}
-
-/// A local file that cannot be opened, read or written, with the system's reason.
-struct LocalFileError: Error, CustomStringConvertible {
-    let path: String
-    let code: Int32
-    let doing: String
-
-    var description: String { "cannot \(doing) \(path): \(String(cString: strerror(code)))" }
 }

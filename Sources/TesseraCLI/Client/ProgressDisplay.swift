@@ -12,6 +12,23 @@ struct ProgressDisplay: Sendable {
         self.interactive = interactive
     }
 
+    /// Runs `transfer` while drawing `reporter`'s progress (plain lines when stderr is not a terminal or the
+    /// result is wanted as JSON), and returns its result once the display has drawn its last line.
+    static func showing<Result: Sendable>(_ reporter: TransferProgressReporter, label: String, json: Bool,
+                                          _ transfer: () async throws -> Result) async throws -> Result {
+        let display = ProgressDisplay(label: label, interactive: !json && isatty(STDERR_FILENO) == 1)
+        let drawing = Task { await display.show(reporter.updates) }
+        do {
+            let result = try await transfer()
+            await drawing.value
+            return result
+        } catch {
+            reporter.finish()
+            await drawing.value
+            throw error
+        }
+    }
+
     /// Draws `updates` until the stream ends.
     func show(_ updates: AsyncStream<TransferProgress>) async {
         let start = ContinuousClock.now

@@ -79,9 +79,9 @@ public struct GlacierArchiveDownload: Sendable {
         progress.setTotal(size)
 
         let fd = open(partialURL.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw GlacierDownloadError.cannotWrite(partialURL.path, errno) }
+        guard fd >= 0 else { throw LocalFileError(path: partialURL.path, code: errno, doing: "write") }
         defer { close(fd) }
-        guard ftruncate(fd, off_t(size)) == 0 else { throw GlacierDownloadError.cannotWrite(partialURL.path, errno) }
+        guard ftruncate(fd, off_t(size)) == 0 else { throw LocalFileError(path: partialURL.path, code: errno, doing: "write") }
 
         let rangeCount = Int((size + rangeSize - 1) / rangeSize)
         var hashes: [Int: SHA256Value] = [:]
@@ -117,7 +117,7 @@ public struct GlacierArchiveDownload: Sendable {
             throw GlacierJobError.treeHashMismatch(expected: expected, computed: treeHash.hex)
         }
         guard fsync(fd) == 0, rename(partialURL.path, output.path) == 0 else {
-            throw GlacierDownloadError.cannotWrite(output.path, errno)
+            throw LocalFileError(path: output.path, code: errno, doing: "write")
         }
         journalFile.remove()
         return Result(jobID: job.JobId, size: size, treeHash: treeHash, resumed: resumed)
@@ -142,7 +142,7 @@ public struct GlacierArchiveDownload: Sendable {
                         while written < bytes.count {
                             let count = posixPwrite(fd, bytes.baseAddress.map { $0 + written }, bytes.count - written,
                                                     offset + Int64(written))
-                            guard count > 0 else { throw GlacierDownloadError.cannotWrite(partialURL.path, errno) }
+                            guard count > 0 else { throw LocalFileError(path: partialURL.path, code: errno, doing: "write") }
                             written += count
                         }
                     }
@@ -158,20 +158,10 @@ public struct GlacierArchiveDownload: Sendable {
                     throw AWSTransportError(.connectionLost, endpoint: endpoint,
                                             detail: "range \(range) arrived with tree hash \(hash.hex), not \(answered)")
                 }
-                guard fdatasync(fd) == 0 else { throw GlacierDownloadError.cannotWrite(partialURL.path, errno) }
+                guard fdatasync(fd) == 0 else { throw LocalFileError(path: partialURL.path, code: errno, doing: "write") }
                 progress.advance(range.count, sent: true)
                 return hash
             }
-        }
-    }
-}
-
-public enum GlacierDownloadError: Error, Sendable, CustomStringConvertible {
-    case cannotWrite(String, Int32)
-
-    public var description: String {
-        switch self {
-        case .cannotWrite(let path, let code): "cannot write \(path): \(String(cString: strerror(code)))"
         }
     }
 }

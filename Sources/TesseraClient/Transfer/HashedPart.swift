@@ -30,11 +30,25 @@ public struct PartSource: Sendable {
         self.size = size
     }
 
-    /// Reads up to `length` bytes at `offset` (a stream ignores `offset`: parts must be read in order), hashing
-    /// them as they arrive. Returns fewer bytes only at the end of the source.
+    /// Reads up to `length` bytes at `offset` (a stream ignores `offset`: parts must be read in order), and
+    /// hashes them (SHA-256 and tree hash) while they are fresh in memory. Returns fewer bytes only at the end
+    /// of the source.
     public func read(index: Int, offset: Int64, length: Int64) throws -> HashedPart {
+        let (buffers, total) = try readBytes(offset: offset, length: length)
         var sha = SHA256()
         var tree = TreeHasher()
+        for buffer in buffers {
+            buffer.withUnsafeReadableBytes { bytes in
+                sha.update(bufferPointer: bytes)
+                tree.update(bytes)
+            }
+        }
+        return HashedPart(index: index, offset: offset, buffers: buffers, count: total,
+                          sha256: SHA256Value(sha.finalize()), treeHash: tree.finalize())
+    }
+
+    /// Reads up to `length` bytes at `offset` into buffers of at most ``HashedPart/bufferSize``, unhashed.
+    public func readBytes(offset: Int64, length: Int64) throws -> (buffers: [ByteBuffer], count: Int64) {
         var buffers: [ByteBuffer] = []
         var total: Int64 = 0
         var atEnd = false
@@ -59,16 +73,11 @@ public struct PartSource: Sendable {
             }
             if got < want { atEnd = true }
             if got > 0 {
-                buffer.withUnsafeReadableBytes { bytes in
-                    sha.update(bufferPointer: bytes)
-                    tree.update(bytes)
-                }
                 total += Int64(got)
                 buffers.append(buffer)
             }
         }
-        return HashedPart(index: index, offset: offset, buffers: buffers, count: total,
-                          sha256: SHA256Value(sha.finalize()), treeHash: tree.finalize())
+        return (buffers, total)
     }
 }
 

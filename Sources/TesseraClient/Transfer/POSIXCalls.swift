@@ -16,3 +16,7 @@ func posixPread(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int, _
 func posixPwrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int, _ offset: Int64) -> Int {
     pwrite(fd, buffer, count, off_t(offset))
 }
+
+/// `lseek`'s `SEEK_DATA` (Linux, since 3.1): the next offset holding data. Glibc exports it only under
+/// `_GNU_SOURCE`, which Swift's Glibc module is not built with.
+let seekData: Int32 = 3

@@ -18,6 +18,9 @@ public struct EBSStartSnapshotInput: Codable, Sendable {
     public var Encrypted: Bool?
     public var KmsKeyArn: String?
     public var Timeout: Int64?
+
+    /// An empty request; set the members that apply.
+    public init() {}
 }
 
 public struct EBSStartSnapshotOutput: Codable, Sendable {

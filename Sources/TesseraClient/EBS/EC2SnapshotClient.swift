@@ -1,0 +1,43 @@
+import Foundation
+import NIOCore
+
+/// The one EC2 call the EBS commands need: DescribeSnapshots of one snapshot, for its status (Query protocol,
+/// XML answer).
+public struct EC2SnapshotClient: Sendable {
+    public let service: AWSServiceClient
+
+    public init(service: AWSServiceClient) {
+        self.service = service
+    }
+
+    public struct SnapshotState: Sendable, Equatable {
+        /// `pending`, `completed`, `error`, …
+        public let status: String
+        public let progress: String?
+        public let stateMessage: String?
+    }
+
+    public func describeSnapshot(_ snapshotID: String) async throws -> SnapshotState {
+        let form = "Action=DescribeSnapshots&Version=2016-11-15&SnapshotId.1=" + formEncode(snapshotID)
+        let request = AWSRequest(method: "POST", path: "/",
+                                 headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
+                                 body: [ByteBuffer(string: form)])
+        let text = String(decoding: try await service.send(request).body, as: UTF8.self)
+        guard let status = Self.element("status", in: text) else {
+            throw AWSServiceError(status: 400, code: "InvalidSnapshot.NotFound",
+                                  message: "The snapshot '\(snapshotID)' does not exist.")
+        }
+        return SnapshotState(status: status, progress: Self.element("progress", in: text),
+                             stateMessage: Self.element("stateMessage", in: text))
+    }
+
+    private func formEncode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
+    }
+
+    private static func element(_ name: String, in text: String) -> String? {
+        guard let open = text.range(of: "<\(name)>"),
+              let close = text.range(of: "</\(name)>", range: open.upperBound..<text.endIndex) else { return nil }
+        return String(text[open.upperBound..<close.lowerBound])
+    }
+}
