@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tessera_server import REPO_ROOT, TesseraServer
+from tessera_server import REPO_ROOT, TesseraServer, default_binary
 
 README = REPO_ROOT / "README.md"
 BLOCK_RE = re.compile(r"^<!-- walkthrough -->\n```bash\n(.*?)^```$", re.MULTILINE | re.DOTALL)
@@ -81,6 +81,7 @@ def test_readme_walkthrough_runs_as_written(tmp_path, monkeypatch):
             "AWS_CONFIG_FILE": str(home / "aws-config"),
             "AWS_SHARED_CREDENTIALS_FILE": str(home / "aws-credentials"),
             "TESSERA_ENDPOINT": server.endpoint,
+            "TESSERA_BIN": str(default_binary()),
             "TMPDIR": str(scratch),
         })
 
@@ -102,6 +103,7 @@ def test_readme_walkthrough_runs_as_written(tmp_path, monkeypatch):
 
     # What the walkthrough says it shows.
     assert "the archive came back intact" in proc.stdout
+    assert "tessera glacier: the archive came back intact" in proc.stdout
     assert '"ArchiveList"' in proc.stdout, "the inventory's JSON is printed"
     assert re.search(r'"checksum":\s*"[0-9a-f]{64}"', proc.stdout), "complete-multipart-upload answered"
     assert re.search(r"pushed sha256:([0-9a-f]{64}), the SHA-256 of manifest\.json: \1", proc.stdout), \
