@@ -69,6 +69,27 @@ public final class AWSServiceClient: Sendable {
         }
     }
 
+    /// One unsigned GET of `url` (a presigned or token URL the service handed out), its body streamed to `consume`.
+    public func fetch(_ url: URL, _ consume: (HTTPClientResponse.Body) async throws -> Void) async throws {
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(HTTPClientRequest(url: url.absoluteString),
+                                              timeout: .nanoseconds(Int64(requestTimeout.components.seconds) * 1_000_000_000))
+        } catch {
+            throw translate(error)
+        }
+        let status = Int(response.status.code)
+        guard (200..<300).contains(status) else {
+            let body = (try? await Self.collect(response.body, limit: 1 << 20, endpoint: url.absoluteString)) ?? []
+            throw AWSServiceError(status: status, headers: response.headers.map { (name: $0.name, value: $0.value) }, body: body)
+        }
+        do {
+            try await consume(response.body)
+        } catch let error as HTTPClientError {
+            throw translate(error)
+        }
+    }
+
     /// Retry throttling, server errors and lost connections; never a cancellation or a caller's mistake.
     public static func isRetryable(_ error: any Error) -> Bool {
         switch error {

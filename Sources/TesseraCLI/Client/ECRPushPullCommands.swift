@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import TesseraClient
+
+/// `tessera ecr push LAYOUT[:TAG] REPO:TAG`.
+struct ECRPushCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "push",
+        abstract: "Push an image from an OCI image layout through the ECR layer API; blobs already there are skipped.",
+        discussion: "An interrupted push resumes when rerun: completed blobs are skipped and a blob's upload continues after its last acknowledged part.")
+
+    @Argument(help: "The OCI image layout directory, optionally :TAG to pick one of its images.")
+    var layout: String
+
+    @Argument(help: "Where to push: REPOSITORY:TAG (the repository must exist, or create-on-push must be set).")
+    var destination: String
+
+    @Option(help: "Blobs in flight at once.")
+    var concurrency: Int = 4
+
+    @OptionGroup var aws: AWSClientOptions
+
+    func run() async throws {
+        try await ClientFailure.run {
+            let target = try ImageReference(parsing: destination)
+            guard let tag = target.tag else { throw ValidationError("push needs a tag: REPOSITORY:TAG") }
+            let (directory, layoutTag) = Self.splitLayout(layout)
+            try await aws.withService(.ecr) { service in
+                let reporter = TransferProgressReporter()
+                let push = ECRImagePush(ecr: ECRClient(service: service),
+                                        layout: OCIImageLayout(directory: URL(fileURLWithPath: directory).standardizedFileURL),
+                                        layoutTag: layoutTag, repository: target.repository, tag: tag,
+                                        concurrency: concurrency, journals: .standard(), progress: reporter)
+                let result = try await ProgressDisplay.showing(reporter, label: "push", json: aws.json) { try await push.run() }
+                ResultPrinter.print(["repository": target.repository, "tag": tag, "digest": result.digest,
+                                     "blobs": result.blobs, "blobsSent": result.blobsSent, "bytesSent": result.bytesSent,
+                                     "resumed": result.resumed], json: aws.json)
+            }
+        }
+    }
+
+    /// `DIR:TAG` → (DIR, TAG) when DIR exists without the suffix; a plain existing directory stays whole.
+    static func splitLayout(_ text: String) -> (String, String?) {
+        if FileManager.default.fileExists(atPath: text) { return (text, nil) }
+        guard let colon = text.lastIndex(of: ":") else { return (text, nil) }
+        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+    }
+}
+
+/// `tessera ecr pull REPO:TAG DIR`.
+struct ECRPullCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pull",
+        abstract: "Pull an image into an OCI image layout directory, every blob's digest verified.")
+
+    @Argument(help: "REPOSITORY:TAG or REPOSITORY@sha256:….")
+    var source: String
+
+    @Argument(help: "The OCI image layout directory to write (made if missing).")
+    var directory: String
+
+    @Option(help: "Blobs in flight at once.")
+    var concurrency: Int = 4
+
+    @OptionGroup var aws: AWSClientOptions
+
+    func run() async throws {
+        try await ClientFailure.run {
+            let reference = try ImageReference(parsing: source)
+            try await aws.withService(.ecr) { service in
+                let reporter = TransferProgressReporter()
+                let pull = ECRImagePull(ecr: ECRClient(service: service), repository: reference.repository,
+                                        tag: reference.tag, digest: reference.digest,
+                                        layout: OCIImageLayout(directory: URL(fileURLWithPath: directory).standardizedFileURL),
+                                        concurrency: concurrency, progress: reporter)
+                let result = try await ProgressDisplay.showing(reporter, label: "pull", json: aws.json) { try await pull.run() }
+                ResultPrinter.print(["repository": reference.repository, "digest": result.digest, "blobs": result.blobs,
+                                     "blobsFetched": result.blobsFetched, "layout": directory], json: aws.json)
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+"""`tessera ecr …`, the client commands, against a live server: an OCI layout pushed through the ECR layer
+API is pulled back by skopeo with identical digests (and an index with its images); `tessera ecr pull`
+writes a layout skopeo reads; blobs the repository holds are not sent again; `login` stores what skopeo
+uses; a killed push resumes without resending acknowledged parts."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+
+import pytest
+
+from client_helpers import client_environment, journal_entries, journals, run_client, run_json
+from conftest import ACCOUNTS
+from counting_proxy import CountingProxy
+from oci_helpers import build_image, build_index, layout_blob, random_layers, read_oci_layout, run, write_oci_layout
+from tessera_server import default_binary
+from test_client_glacier import one_line_failure, wait_for_journal
+
+MiB = 1 << 20
+
+
+@pytest.fixture
+def state(tmp_path):
+    folder = tmp_path / "state"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def env(state):
+    return client_environment(ACCOUNTS["one"], state, {"DOCKER_CONFIG": str(state / "docker")})
+
+
+def test_push_then_skopeo_pulls_the_same_digests(tessera, env, oci, skopeo, make_repository, registry_password, tmp_path):
+    repo = make_repository()
+    image = build_image(layer_count=3, layer_size=64 << 10)
+    layout = write_oci_layout(tmp_path / "src", {"v1": image})
+    result = run_json(["ecr", "push", f"{layout}:v1", f"{repo}:v1", "--endpoint-url", tessera.endpoint], env)
+    assert result["digest"] == image.digest and result["blobs"] == 4 and result["blobsSent"] == 4
+
+    back = tmp_path / "back"
+    run([skopeo, "--insecure-policy", "copy", "--src-tls-verify=false", "--src-creds", f"AWS:{registry_password}",
+         f"docker://{oci.host}/{repo}:v1", f"oci:{back}:v1"], timeout=120)
+    desc, manifest = read_oci_layout(back, "v1")
+    assert desc["digest"] == image.digest and manifest == image.manifest
+    for digest, data in image.blobs.items():
+        assert layout_blob(back, digest) == data
+
+    # A second push of an image sharing two of those layers sends only the new blobs.
+    second = build_image(list(image.layers[:2]) + random_layers(1, 32 << 10))
+    layout2 = write_oci_layout(tmp_path / "src2", {"v2": second})
+    again = run_json(["ecr", "push", str(layout2), f"{repo}:v2", "--endpoint-url", tessera.endpoint], env)
+    assert again["blobsSent"] == 2 and again["blobs"] == 4   # the new layer and the new config
+
+
+def test_pull_writes_a_layout_skopeo_reads(tessera, env, skopeo, make_repository, tmp_path):
+    repo = make_repository()
+    children = [build_image(layer_count=2, layer_size=8 << 10, arch=a) for a in ("amd64", "arm64")]
+    index = build_index(children)
+    src = write_oci_layout(tmp_path / "src", {"multi": index})
+    pushed = run_json(["ecr", "push", str(src), f"{repo}:multi", "--endpoint-url", tessera.endpoint], env)
+    assert pushed["digest"] == index.digest
+
+    out = tmp_path / "pulled"
+    pulled = run_json(["ecr", "pull", f"{repo}:multi", str(out), "--endpoint-url", tessera.endpoint], env)
+    assert pulled["digest"] == index.digest and pulled["blobs"] == 6
+    desc, manifest = read_oci_layout(out, "multi")
+    assert desc["digest"] == index.digest and manifest == index.manifest
+    for child in children:
+        assert layout_blob(out, child.digest) == child.manifest
+        for digest, data in child.blobs.items():
+            assert layout_blob(out, digest) == data
+    # skopeo reads what the client wrote.
+    inspected = json.loads(run([skopeo, "inspect", "--raw", f"oci:{out}:multi"], timeout=60).stdout)
+    assert inspected["mediaType"] == "application/vnd.oci.image.index.v1+json"
+
+    again = run_json(["ecr", "pull", f"{repo}:multi", str(out), "--endpoint-url", tessera.endpoint], env)
+    assert again["blobsFetched"] == 0, "blobs already in the layout are not fetched again"
+
+
+def test_login_stores_what_skopeo_uses(tessera, env, oci, skopeo, state, make_repository, tmp_path):
+    result = run_json(["ecr", "login", "--endpoint-url", tessera.endpoint], env)
+    config = json.loads((state / "docker" / "config.json").read_text())
+    assert result["registry"] in config["auths"]
+    repo = make_repository()
+    image = build_image(layer_count=1)
+    layout = write_oci_layout(tmp_path / "src", {"v1": image})
+    run_json(["ecr", "push", str(layout), f"{repo}:v1", "--endpoint-url", tessera.endpoint], env)
+    inspected = run([skopeo, "inspect", "--raw", "--tls-verify=false", "--authfile", str(state / "docker" / "config.json"),
+                     f"docker://{oci.host}/{repo}:v1"], timeout=60)
+    assert json.loads(inspected.stdout) == json.loads(image.manifest)
+    password = run_client(["ecr", "login", "--print-password", "--endpoint-url", tessera.endpoint], env).stdout.decode()
+    assert len(password.strip()) > 20
+
+
+def test_push_killed_and_rerun_resends_no_acknowledged_part(tessera, env, state, make_repository, tmp_path):
+    repo = make_repository()
+    layers = random_layers(2, 48 * MiB)
+    image = build_image(layers)
+    layout = write_oci_layout(tmp_path / "big", {"v1": image})
+    proxy = CountingProxy("127.0.0.1", tessera.port, rate=24 * MiB)
+    try:
+        args = ["ecr", "push", str(layout), f"{repo}:v1", "--concurrency", "1", "--endpoint-url", proxy.endpoint,
+                "--json"]
+        proc = subprocess.Popen([str(default_binary()), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        wait_for_journal(state, 2, proc)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        entries = [json.loads(line) for line in journals(state)[0].read_text().splitlines()[1:] if line.strip()]
+        acknowledged = {}
+        for entry in entries:
+            acknowledged[entry["part"]] = int(entry["hash"].split()[1]) + 1
+        total = sum(len(l.data) for l in layers) + len(image.config)
+        proxy.reset()
+        proxy.rate = None
+        result = run_json(args[:-1], env)
+        sent, _ = proxy.counts()
+        assert result["resumed"] is True and result["digest"] == image.digest
+        remaining = total - sum(acknowledged.values())
+        # base64 in JSON: 4/3 of the bytes, plus requests' overhead.
+        assert sent <= remaining * 4 / 3 + 64 * 1024, f"the rerun sent {sent} bytes for {remaining} unacknowledged"
+    finally:
+        proxy.close()
+
+
+def test_ecr_errors_are_one_line(tessera, env, tmp_path):
+    endpoint = ["--endpoint-url", tessera.endpoint]
+    line = one_line_failure(run_client(["ecr", "push", str(tmp_path / "nowhere"), "repo:v1", *endpoint], env, check=False))
+    assert "index.json" in line
+    image = build_image(layer_count=1)
+    layout = write_oci_layout(tmp_path / "src", {"v1": image})
+    line = one_line_failure(run_client(["ecr", "push", str(layout), "no-such-repo:v1", *endpoint], env, check=False))
+    assert "RepositoryNotFoundException" in line
+    line = one_line_failure(run_client(["ecr", "pull", "no-such-repo:v1", str(tmp_path / "o"), *endpoint], env,
+                                       check=False))
+    assert "RepositoryNotFoundException" in line
