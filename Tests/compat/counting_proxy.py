@@ -28,6 +28,9 @@ class CountingProxy:
         self.sent = 0       # client -> server
         self.received = 0   # server -> client
         self._closed = False
+        # Connections still to cut after `cut_after` bytes upstream, to exercise clients' retries.
+        self.cuts_left = 0
+        self.cut_after = 64 << 10
         self._sockets: list[socket.socket] = []
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -64,12 +67,18 @@ class CountingProxy:
                 client.close()
                 continue
             self._sockets += [client, server]
-            threading.Thread(target=self._pump, args=(client, server, True), daemon=True).start()
+            with self._lock:
+                cut = self.cuts_left > 0
+                self.cuts_left -= 1 if cut else 0
+            threading.Thread(target=self._pump, args=(client, server, True, cut), daemon=True).start()
             threading.Thread(target=self._pump, args=(server, client, False), daemon=True).start()
 
-    def _pump(self, source: socket.socket, sink: socket.socket, upstream: bool) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket, upstream: bool, cut: bool = False) -> None:
+        passed = 0
         try:
             while True:
+                if cut and passed >= self.cut_after:
+                    break
                 data = source.recv(1 << 16)
                 if not data:
                     break
@@ -79,6 +88,7 @@ class CountingProxy:
                     else:
                         self.received += len(data)
                 sink.sendall(data)
+                passed += len(data)
                 if self.rate:
                     time.sleep(len(data) / self.rate)
         except OSError:

@@ -240,3 +240,22 @@ def test_errors_are_one_line_with_what_to_do(tessera, env, client_vault, tmp_pat
     line = one_line_failure(run_client(["glacier", "upload", str(tmp_path / "f.bin"), "--vault", client_vault,
                                         "--part-size", "3000000", *endpoint], env, check=False))
     assert "part size" in line
+
+
+def test_dropped_connections_are_retried(tessera, env, client_vault, tmp_path):
+    """The proxy cuts the first three connections after 64 KiB: the parts on them are sent again and the
+    upload completes with the right tree hash."""
+    data = write_random(tmp_path / "flaky.bin", 6 * MiB)
+    proxy = CountingProxy("127.0.0.1", tessera.port)
+    proxy.cuts_left = 3
+    try:
+        result = run_json(["glacier", "upload", str(tmp_path / "flaky.bin"), "--vault", client_vault,
+                           "--part-size", str(MiB), "--concurrency", "2", "--endpoint-url", proxy.endpoint], env)
+        assert result["treeHash"] == tree_hash(data)
+        assert proxy.cuts_left <= 0
+        failed = run_client(["glacier", "upload", str(tmp_path / "flaky.bin"), "--vault", client_vault,
+                             "--part-size", str(MiB), "--max-attempts", "1", "--endpoint-url", "http://127.0.0.1:1"],
+                            env, check=False)
+        assert failed.returncode == 1 and b"cannot reach" in failed.stderr
+    finally:
+        proxy.close()
