@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 from typing import Optional, Sequence
+
+import pytest
 
 from tessera_server import REGION, Account, default_binary
 
@@ -51,3 +54,27 @@ def journals(state_dir: Path) -> list[Path]:
 
 def journal_entries(path: Path) -> int:
     return max(0, len([line for line in path.read_text().splitlines() if line.strip()]) - 1)
+
+
+def wait_for_journal(state: Path, minimum: int, proc, timeout: float = 60) -> int:
+    """Waits until the transfer's journal records `minimum` parts (then the test interrupts it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = journals(state)
+        if found and journal_entries(found[0]) >= minimum:
+            return journal_entries(found[0])
+        if proc.poll() is not None:
+            pytest.fail(f"the client ended ({proc.returncode}) before it was interrupted:\n"
+                        f"{proc.stderr.read().decode(errors='replace') if proc.stderr else ''}")
+        time.sleep(0.02)
+    pytest.fail("the journal never reached the expected number of parts")
+
+
+def one_line_failure(proc) -> str:
+    """The one `tessera: …` line a failed command printed (exit status 1, no stack trace)."""
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, (proc.returncode, err)
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("tessera: "), err
+    assert "Fatal error" not in err and "Stack" not in err
+    return lines[0]

@@ -332,3 +332,20 @@ def docker_registry(dockerd, aws_cli, tessera):
     assert "Login Succeeded" in proc.stdout, proc
     yield dockerd
     dockerd.docker("logout", host, check=False)
+
+
+# -- the client commands ----------------------------------------------------------------
+
+@pytest.fixture
+def state(tmp_path):
+    """An XDG state directory of the test's own, where the client keeps journals and block manifests."""
+    folder = tmp_path / "state"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def env(state):
+    """The environment `tessera <service> …` runs in: account one's keys, a region, its own state dir."""
+    from client_helpers import client_environment
+    return client_environment(ACCOUNTS["one"], state)

@@ -13,27 +13,13 @@ import subprocess
 
 import pytest
 
-from client_helpers import client_environment, journal_entries, journals, run_client, run_json
-from conftest import ACCOUNTS
+from client_helpers import journal_entries, journals, one_line_failure, run_client, run_json, wait_for_journal
 from counting_proxy import CountingProxy
 from tessera_server import default_binary
-from test_client_glacier import wait_for_journal
 
 BLOCK = 512 << 10
 GiB = 1 << 30
 REQUEST_OVERHEAD = 8 << 10
-
-
-@pytest.fixture
-def state(tmp_path):
-    folder = tmp_path / "state"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
-def env(state):
-    return client_environment(ACCOUNTS["one"], state)
 
 
 @pytest.fixture
@@ -195,7 +181,6 @@ def test_download_killed_and_rerun_fetches_only_the_rest(tessera, env, state, tm
 
 
 def test_ebs_errors_are_one_line(tessera, env, tmp_path):
-    from test_client_glacier import one_line_failure
     endpoint = ["--endpoint-url", tessera.endpoint]
     line = one_line_failure(run_client(["ebs", "download", "snap-0123456789abcdef0", str(tmp_path / "x"), *endpoint],
                                        env, check=False))

@@ -11,21 +11,13 @@ import subprocess
 
 import pytest
 
-from client_helpers import client_environment, journal_entries, journals, run_client, run_json
+from client_helpers import client_environment, journals, one_line_failure, run_client, run_json, wait_for_journal
 from conftest import ACCOUNTS
 from counting_proxy import CountingProxy
 from oci_helpers import build_image, build_index, layout_blob, random_layers, read_oci_layout, run, write_oci_layout
 from tessera_server import default_binary
-from test_client_glacier import one_line_failure, wait_for_journal
 
 MiB = 1 << 20
-
-
-@pytest.fixture
-def state(tmp_path):
-    folder = tmp_path / "state"
-    folder.mkdir()
-    return folder
 
 
 @pytest.fixture

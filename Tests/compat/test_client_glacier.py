@@ -14,7 +14,8 @@ import time
 import pytest
 from botocore.utils import calculate_tree_hash
 
-from client_helpers import client_environment, journal_entries, journals, run_client, run_json
+from client_helpers import (
+    client_environment, journal_entries, journals, one_line_failure, run_client, run_json, wait_for_journal)
 from conftest import ACCOUNTS, make_client
 from counting_proxy import CountingProxy
 from glacier_helpers import unique_name
@@ -28,18 +29,6 @@ REQUEST_OVERHEAD = 8 << 10
 def tree_hash(data: bytes) -> str:
     import io
     return calculate_tree_hash(io.BytesIO(data))
-
-
-@pytest.fixture
-def state(tmp_path):
-    folder = tmp_path / "state"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
-def env(state):
-    return client_environment(ACCOUNTS["one"], state)
 
 
 @pytest.fixture
@@ -93,19 +82,6 @@ def test_stdin_uploads_in_parts(tessera, env, client_vault):
                        "--endpoint-url", tessera.endpoint], env, stdin=data)
     result = json.loads(proc.stdout.decode().splitlines()[-1])
     assert result["treeHash"] == tree_hash(data) and result["size"] == len(data)
-
-
-def wait_for_journal(state, minimum: int, proc, timeout: float = 60) -> int:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = journals(state)
-        if found and journal_entries(found[0]) >= minimum:
-            return journal_entries(found[0])
-        if proc.poll() is not None:
-            pytest.fail(f"the client ended ({proc.returncode}) before it was interrupted:\n"
-                        f"{proc.stderr.read().decode(errors='replace') if proc.stderr else ''}")
-        time.sleep(0.02)
-    pytest.fail("the journal never reached the expected number of parts")
 
 
 def settled_parts(glacier, vault: str, upload_id: str) -> list:
@@ -204,15 +180,6 @@ def test_vault_commands_and_inventory(tessera, env, tmp_path):
     assert run_json(["glacier", "rmvault", name, *endpoint], env)["deleted"] is True
     listed = run_json(["glacier", "ls", *endpoint], env)
     assert name not in [v["VaultName"] for v in listed["VaultList"]]
-
-
-def one_line_failure(proc) -> str:
-    err = proc.stderr.decode()
-    assert proc.returncode == 1, (proc.returncode, err)
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("tessera: "), err
-    assert "Fatal error" not in err and "Stack" not in err
-    return lines[0]
 
 
 def test_errors_are_one_line_with_what_to_do(tessera, env, client_vault, tmp_path, state):

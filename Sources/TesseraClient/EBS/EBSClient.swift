@@ -24,7 +24,7 @@ public struct EBSClient: Sendable {
         input.ClientToken = clientToken
         input.Timeout = timeoutMinutes
         let body = try JSONEncoder().encode(input)
-        return try decode(EBSStartSnapshotOutput.self,
+        return try service.decode(EBSStartSnapshotOutput.self,
                           from: await service.send(.json(method: "POST", path: "/snapshots", body: Array(body))))
     }
 
@@ -49,14 +49,14 @@ public struct EBSClient: Sendable {
             request.headers += [("x-amz-Checksum", linearChecksum), ("x-amz-Checksum-Algorithm", "SHA256"),
                                 ("x-amz-Checksum-Aggregation-Method", "LINEAR")]
         }
-        return try decode(EBSCompleteSnapshotOutput.self, from: await service.send(request)).Status
+        return try service.decode(EBSCompleteSnapshotOutput.self, from: await service.send(request)).Status
     }
 
     public func listSnapshotBlocks(snapshotID: String, nextToken: String?) async throws -> EBSListSnapshotBlocksOutput {
         var request = AWSRequest(method: "GET", path: "/snapshots/" + Self.encode(snapshotID) + "/blocks")
         request.query.append(("maxResults", "10000"))
         if let nextToken { request.query.append(("pageToken", nextToken)) }
-        return try decode(EBSListSnapshotBlocksOutput.self, from: await service.send(request))
+        return try service.decode(EBSListSnapshotBlocksOutput.self, from: await service.send(request))
     }
 
     /// Every block of a completed snapshot, following page tokens, with its volume size in GiB.
@@ -78,7 +78,7 @@ public struct EBSClient: Sendable {
         if let first { request.query.append(("firstSnapshotId", first)) }
         request.query.append(("maxResults", "10000"))
         if let nextToken { request.query.append(("pageToken", nextToken)) }
-        return try decode(EBSListChangedBlocksOutput.self, from: await service.send(request))
+        return try service.decode(EBSListChangedBlocksOutput.self, from: await service.send(request))
     }
 
     /// One attempt at a block, streamed to `consume` with the response's headers (`x-amz-Checksum`).
@@ -96,12 +96,4 @@ public struct EBSClient: Sendable {
         "/snapshots/" + encode(snapshotID) + "/blocks/" + String(index)
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, from response: AWSResponse) throws -> T {
-        do {
-            return try JSONDecoder().decode(type, from: Data(response.body))
-        } catch {
-            throw AWSTransportError(.malformedResponse, endpoint: service.endpoint.absoluteString,
-                                    detail: "could not read \(T.self): \(error)")
-        }
-    }
 }

@@ -40,19 +40,8 @@ public struct ECRClient: Sendable {
         return (id, (answer["partSize"] as? NSNumber)?.int64Value ?? 10 << 20)
     }
 
-    /// Sends bytes `first…last` of a layer; returns the last byte the registry has received.
-    public func uploadLayerPart(repository: String, uploadID: String, first: Int64, last: Int64,
-                                part: [ByteBuffer]) async throws -> Int64 {
-        // The body is JSON with the part in base64; built by hand so the part is encoded once, into the body.
-        var body = ByteBuffer()
-        let head = "{\"repositoryName\":\(Self.jsonString(repository)),\"uploadId\":\(Self.jsonString(uploadID)),"
-            + "\"partFirstByte\":\(first),\"partLastByte\":\(last),\"layerPartBlob\":\""
-        body.writeString(head)
-        var bytes = Data()
-        bytes.reserveCapacity(Int(last - first + 1))
-        for buffer in part { bytes.append(contentsOf: buffer.readableBytesView) }
-        body.writeBytes(bytes.base64EncodedData())
-        body.writeString("\"}")
+    /// Sends one part (its body from ``ECRLayerPartBody``); returns the last byte the registry has received.
+    public func uploadLayerPart(_ body: ByteBuffer) async throws -> Int64 {
         let answer = try await send("UploadLayerPart", body: [body])
         guard let received = (answer["lastByteReceived"] as? NSNumber)?.int64Value else {
             throw malformed("UploadLayerPart returned no lastByteReceived")

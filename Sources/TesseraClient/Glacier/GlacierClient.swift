@@ -16,7 +16,7 @@ public struct GlacierClient: Sendable {
     public func listVaults(marker: String? = nil) async throws -> GlacierListVaultsOutput {
         var request = Self.request("GET", "/-/vaults")
         if let marker { request.query.append(("marker", marker)) }
-        return try await decode(GlacierListVaultsOutput.self, from: service.send(request))
+        return try await service.decode(GlacierListVaultsOutput.self, from: service.send(request))
     }
 
     /// Every vault, following markers.
@@ -32,7 +32,7 @@ public struct GlacierClient: Sendable {
     }
 
     public func describeVault(_ vault: String) async throws -> GlacierVaultDescription {
-        try await decode(GlacierVaultDescription.self, from: service.send(Self.request("GET", Self.vaultPath(vault))))
+        try await service.decode(GlacierVaultDescription.self, from: service.send(Self.request("GET", Self.vaultPath(vault))))
     }
 
     public func createVault(_ vault: String) async throws {
@@ -67,7 +67,7 @@ public struct GlacierClient: Sendable {
     public func listParts(vault: String, uploadID: String, marker: String? = nil) async throws -> GlacierListPartsOutput {
         var request = Self.request("GET", Self.uploadPath(vault, uploadID))
         if let marker { request.query.append(("marker", marker)) }
-        return try await decode(GlacierListPartsOutput.self, from: service.send(request))
+        return try await service.decode(GlacierListPartsOutput.self, from: service.send(request))
     }
 
     /// Every part the service holds for the upload, following markers.
@@ -118,7 +118,7 @@ public struct GlacierClient: Sendable {
     }
 
     public func describeJob(vault: String, jobID: String) async throws -> GlacierJobDescription {
-        try await decode(GlacierJobDescription.self, from: service.send(Self.request("GET", Self.jobPath(vault, jobID))))
+        try await service.decode(GlacierJobDescription.self, from: service.send(Self.request("GET", Self.jobPath(vault, jobID))))
     }
 
     /// A job's output read in full (an inventory); `limit` bounds what is held.
@@ -151,14 +151,6 @@ public struct GlacierClient: Sendable {
     }
     static func jobPath(_ vault: String, _ jobID: String) -> String { vaultPath(vault) + "/jobs/" + encode(jobID) }
 
-    private func decode<T: Decodable>(_ type: T.Type, from response: AWSResponse) throws -> T {
-        do {
-            return try JSONDecoder().decode(type, from: Data(response.body))
-        } catch {
-            throw AWSTransportError(.malformedResponse, endpoint: service.endpoint.absoluteString,
-                                    detail: "could not read \(T.self): \(error)")
-        }
-    }
 
     private func required(_ header: String, in response: AWSResponse) throws -> String {
         guard let value = response.header(header), !value.isEmpty else {

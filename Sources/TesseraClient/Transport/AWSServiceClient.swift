@@ -90,6 +90,16 @@ public final class AWSServiceClient: Sendable {
         }
     }
 
+    /// Decodes a JSON answer; an answer that is not the promised shape is the server's fault, said so.
+    public func decode<T: Decodable>(_ type: T.Type, from response: AWSResponse) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(response.body))
+        } catch {
+            throw AWSTransportError(.malformedResponse, endpoint: endpoint.absoluteString,
+                                    detail: "could not read \(T.self): \(error)")
+        }
+    }
+
     /// Retry throttling, server errors and lost connections; never a cancellation or a caller's mistake.
     public static func isRetryable(_ error: any Error) -> Bool {
         switch error {
