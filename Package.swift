@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Optimised even in debug builds: at -O0 hashing runs at a sixth of its speed, and the tests hash layers.
@@ -92,6 +93,7 @@ let package = Package(
             "TesseraBlobStoreFileSystem", "TesseraMetadataSQL", "TesseraGlacierAPI", "TesseraEBSAPI", "TesseraECRAPI", "TesseraOCIAPI", "TesseraFrontDoor",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -109,6 +111,8 @@ let package = Package(
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .executableTarget(name: "TesseraCLI", dependencies: [
             "TesseraServer", "TesseraClient", "TesseraCore", "TesseraWire", "CTesseraLinux",
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -31,6 +31,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(help: "Log format: text (one readable line per event) or json (one JSON object per line, for log shippers).")
+    var logFormat = "text"
+
+    @Option(help: "PEM certificate chain: with --tls-key, the server speaks HTTPS only (docker and podman need it for a registry not on 127.0.0.0/8).")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
     @Option(help: "Seconds a Glacier job stays InProgress before it succeeds.")
     var glacierJobDelay: Double = 0
 
@@ -54,6 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
+        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format is text or json, not \(logFormat)") }
         guard (0...65535).contains(port) else { throw ValidationError("port \(port) is not 0...65535") }
         guard glacierJobDelay >= 0 else { throw ValidationError("--glacier-job-delay must not be negative") }
         guard gcInterval > 0 else { throw ValidationError("--gc-interval must be positive") }
@@ -67,7 +77,13 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         MemoryAllocatorTuning.apply(environment: ProcessInfo.processInfo.environment)
         let level = Logger.Level(rawValue: logLevel) ?? .info
+        let json = logFormat == "json"
         LoggingSystem.bootstrap { label in
+            if json {
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
@@ -88,6 +104,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.uploadExpiry = uploadExpiry
         configuration.lifecycleInterval = lifecycleInterval
         configuration.layerExpiry = layerExpiry
+        configuration.tlsCertificateFile = tlsCert
+        configuration.tlsKeyFile = tlsKey
         let environment = ProcessInfo.processInfo.environment
         if let key = environment["TESSERA_ACCESS_KEY"], let secret = environment["TESSERA_SECRET_KEY"] {
             configuration.environmentAccount = .init(accessKey: key, secret: secret,

@@ -15,11 +15,15 @@ public struct TesseraRequestContext: RequestContext {
     /// (``DeferredSignatureCheck``); the door must not act on the request before it verifies.
     public var deferredSignature: DeferredSignatureCheck?
     public var requestID: String
+    /// The account and operation, for the request's summary log line (``RequestAnnotations``).
+    public let annotations = RequestAnnotations()
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = RandomID.urlSafe(length: 20)
-        self.logger[metadataKey: "tessera.request.id"] = .string(requestID)
+        // One request id in the logs: the one the response carries (`x-amzn-RequestId`), not Hummingbird's own.
+        self.logger[metadataKey: "hb.request.id"] = nil
+        self.logger[metadataKey: "request.id"] = .string(requestID)
     }
 
     /// Bodies the front doors collect (JSON documents) are small; streamed uploads never go through this limit.

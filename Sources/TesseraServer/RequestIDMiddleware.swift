@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Logging
 import TesseraFrontDoor
 
 /// Puts the request id on every response (`x-amzn-RequestId`) and logs each request once it is answered.
@@ -7,6 +8,7 @@ struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = TesseraRequestContext
 
     static let requestIDHeader = HTTPField.Name("x-amzn-RequestId")!
+    static let targetHeader = HTTPField.Name("X-Amz-Target")!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
@@ -16,11 +18,16 @@ struct RequestIDMiddleware: RouterMiddleware {
             response = try error.response(from: request, context: context)
         }
         response.headers[Self.requestIDHeader] = context.requestID
-        context.logger.info("request", metadata: [
+        var metadata: Logger.Metadata = [
             "http.method": .string(request.method.rawValue),
             "http.path": .string(request.uri.path),
             "http.status": .stringConvertible(response.status.code),
-        ])
+        ]
+        if let account = context.annotations.account { metadata["account"] = .string(account) }
+        // A JSON 1.1 request names its operation (`X-Amz-Target: Service.Operation`); a door may name it too.
+        let target = request.headers[Self.targetHeader].flatMap { $0.split(separator: ".").last.map(String.init) }
+        if let operation = context.annotations.operation ?? target { metadata["operation"] = .string(operation) }
+        context.logger.info("request", metadata: metadata)
         return response
     }
 }

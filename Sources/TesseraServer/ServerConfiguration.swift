@@ -27,6 +27,9 @@ public struct ServerConfiguration: Sendable {
     public var layerExpiry: TimeInterval = 7 * 24 * 3600
     /// Seconds between passes that apply repositories' lifecycle policies.
     public var lifecycleInterval: TimeInterval = 3600
+    /// PEM certificate chain and private key: both set, the server speaks HTTPS (HTTP/1.1 over TLS) only.
+    public var tlsCertificateFile: String?
+    public var tlsKeyFile: String?
 
     public init() {}
 }

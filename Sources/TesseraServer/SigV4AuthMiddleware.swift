@@ -75,7 +75,8 @@ struct SigV4AuthMiddleware: RouterMiddleware {
         }
         context.caller = Caller(accountID: account.accountID, accessKey: identity.accessKey, region: identity.region)
         if case .sha256Hex(let hex) = payload { context.payloadSHA256 = SHA256Value(hex: hex) }
-        context.logger[metadataKey: "tessera.account"] = .string(account.accountID)
+        context.logger[metadataKey: "account"] = .string(account.accountID)
+        context.annotations.account = account.accountID
         return try await next(request, context)
     }
 
@@ -106,7 +107,8 @@ struct SigV4AuthMiddleware: RouterMiddleware {
         context.deferredSignature = DeferredSignatureCheck(failureMessage: SigV4Error.signatureDoesNotMatch.message) { hex in
             (try? pending.finish(bodySHA256Hex: hex)) != nil
         }
-        context.logger[metadataKey: "tessera.account"] = .string(account.accountID)
+        context.logger[metadataKey: "account"] = .string(account.accountID)
+        context.annotations.account = account.accountID
         return try await next(request, context)
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import Metrics
 import NIOCore
@@ -16,12 +18,13 @@ import TesseraMetadataSQL
 /// The composition root: opens the stores under the data directory, builds the router with its
 /// middleware and every front door, and serves until SIGINT or SIGTERM.
 public enum TesseraServer {
-    /// Runs the server. Prints `listening on http://HOST:PORT` once it accepts connections.
+    /// Runs the server. Prints `listening on http://HOST:PORT` (`https://` with TLS) once it accepts connections.
     /// - Parameter metrics: the registry `/metrics` shows; the caller bootstraps swift-metrics with it.
     public static func run(_ configuration: ServerConfiguration, metrics: PrometheusCollectorRegistry,
                            print announce: @escaping @Sendable (String) -> Void) async throws {
         var logger = Logger(label: "tessera")
         logger.logLevel = configuration.logLevel
+        let tls = try TLSSettings.load(certificateFile: configuration.tlsCertificateFile, keyFile: configuration.tlsKeyFile)
         try ListenAddressCheck.ensureAvailable(host: configuration.host, port: configuration.port)
         let stores = try await ServerStores.open(dataDirectory: configuration.dataDirectory, logger: logger)
         let credentials = try CredentialLoading.load(configuration, announce: announce)
@@ -29,9 +32,11 @@ public enum TesseraServer {
         let host = configuration.host
         let collector = GarbageCollector(blobs: stores.blobs, references: stores.metadata, grace: configuration.gcGrace)
         let registry = registryService(configuration, stores)
+        let http: HTTPServerBuilder = .http1LargeReads(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout * 1_000_000_000)))
+        let scheme = tls == nil ? "http" : "https"
         let app = Application(
             router: router,
-            server: .http1LargeReads(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout * 1_000_000_000))),
+            server: try tls.map { try .tls(http, tlsConfiguration: $0.configuration) } ?? http,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Tessera"),
             services: [
                 // Expired uploads go first, so the sweep that follows frees their bytes.
@@ -52,7 +57,7 @@ public enum TesseraServer {
             ],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
-                announce("listening on http://\(host):\(port)")
+                announce("listening on \(scheme)://\(host):\(port)")
             },
             logger: logger)
         do {

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import ClassVar, Iterable, Optional, Sequence
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-LISTENING_RE = re.compile(r"listening on (http://[^\s/]+:(\d+))")
+LISTENING_RE = re.compile(r"listening on (https?://[^\s/]+:(\d+))")
 STARTUP_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 
@@ -95,6 +95,7 @@ class TesseraServer:
         host: str = "127.0.0.1",
         extra_args: Sequence[str] = (),
         startup_timeout: float = STARTUP_TIMEOUT,
+        ca_file: Optional[Path] = None,
     ):
         self.data_dir = Path(data_dir)
         self.credentials_file = Path(credentials_file)
@@ -104,6 +105,8 @@ class TesseraServer:
         self.host = host
         self.extra_args = list(extra_args)
         self.startup_timeout = startup_timeout
+        # The CA that signed the server's certificate, when it serves HTTPS (--tls-cert).
+        self.ca_file = ca_file
         self.proc: Optional[subprocess.Popen] = None
         self.endpoint: Optional[str] = None
         self.port: Optional[int] = None
@@ -166,7 +169,11 @@ class TesseraServer:
         last_error: object = None
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(self.endpoint + "/health", timeout=5) as resp:
+                context = None
+                if self.endpoint.startswith("https://"):
+                    import ssl
+                    context = ssl.create_default_context(cafile=str(self.ca_file) if self.ca_file else None)
+                with urllib.request.urlopen(self.endpoint + "/health", timeout=5, context=context) as resp:
                     if resp.status == 200:
                         return
                     last_error = f"status {resp.status}"

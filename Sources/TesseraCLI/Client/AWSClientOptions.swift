@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import NIOSSL
 import TesseraClient
 
 /// The options every client command takes, named as the AWS CLI names them.
@@ -19,6 +20,12 @@ struct AWSClientOptions: ParsableArguments {
 
     @Option(name: .customLong("request-timeout"), help: "Seconds one request may take before it is abandoned (and retried).")
     var requestTimeout: Int = 300
+
+    @Option(name: .customLong("ca-bundle"), help: "PEM file of the CAs to trust for HTTPS, instead of the system's (else AWS_CA_BUNDLE, the profile's ca_bundle).")
+    var caBundle: String?
+
+    @Flag(name: .customLong("no-verify-ssl"), help: "Do not verify the server's TLS certificate (as the AWS CLI's flag; for tests only).")
+    var noVerifySSL = false
 
     @Flag(help: "Print the result as one JSON object on stdout (after any progress, which goes to stderr as plain lines).")
     var json = false
@@ -43,6 +50,15 @@ struct AWSClientOptions: ParsableArguments {
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(Int64(requestTimeout)))
         configuration.connectionPool = .init(idleTimeout: .seconds(30))
         configuration.decompression = .disabled
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let bundle = resolver.caBundle(explicit: caBundle, profile: profile) {
+            guard FileManager.default.isReadableFile(atPath: bundle) else {
+                throw ValidationError("the CA bundle \(bundle) cannot be read")
+            }
+            tls.trustRoots = .file(bundle)
+        }
+        if noVerifySSL { tls.certificateVerification = .none }
+        configuration.tlsConfiguration = tls
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let factory = ServiceClientFactory(options: self, resolver: resolver, credentials: credentials, region: region,
                                            http: http)

@@ -10,6 +10,7 @@ import Foundation
 ///   (+ `AWS_SESSION_TOKEN`); the profile in the credentials file (`AWS_SHARED_CREDENTIALS_FILE`,
 ///   `~/.aws/credentials`), then in the config file (`AWS_CONFIG_FILE`, `~/.aws/config`);
 /// - region: `--region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`;
+/// - CA bundle: `--ca-bundle`, `AWS_CA_BUNDLE`, the profile's `ca_bundle`;
 /// - endpoint: `--endpoint-url`, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's
 ///   `endpoint_url`, AWS's own endpoint. `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` skips the variables and
 ///   the profile.
@@ -79,6 +80,12 @@ public struct AWSConfigurationResolver: Sendable {
             throw AWSClientConfigurationError.invalidEndpoint(text)
         }
         return url
+    }
+
+    /// The CA bundle to trust for HTTPS instead of the system's: `--ca-bundle`, `AWS_CA_BUNDLE`, the
+    /// profile's `ca_bundle`.
+    public func caBundle(explicit: String?, profile explicitProfile: String?) -> String? {
+        explicit ?? nonEmpty("AWS_CA_BUNDLE") ?? configFile?.configProfile(profileName(explicit: explicitProfile))?["ca_bundle"]
     }
 
     private var home: String { environment["HOME"] ?? NSHomeDirectory() }

@@ -182,6 +182,9 @@ public final class AWSServiceClient: Sendable {
                 break
             }
         }
+        if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate verify failed") {
+            return AWSTransportError(.untrustedCertificate, endpoint: where_, detail: "certificate verify failed")
+        }
         if text.contains("refused") || text.contains("NIOConnectionError") || text.contains("connectTimeout")
             || text.contains("nodename nor servname") || text.contains("Name or service not known") {
             return AWSTransportError(.unreachable, endpoint: where_, detail: Self.shortReason(text))

@@ -6,6 +6,8 @@ public struct AWSTransportError: Error, Sendable, CustomStringConvertible {
         case connectionLost
         case timedOut
         case malformedResponse
+        /// The server's TLS certificate is not one this client trusts.
+        case untrustedCertificate
     }
 
     public let kind: Kind
@@ -18,8 +20,8 @@ public struct AWSTransportError: Error, Sendable, CustomStringConvertible {
         self.detail = detail
     }
 
-    /// A malformed answer is not retried: sending the same request again gets the same answer.
-    public var isRetryable: Bool { kind != .malformedResponse }
+    /// A malformed answer or an untrusted certificate is not retried: trying again gets the same answer.
+    public var isRetryable: Bool { kind != .malformedResponse && kind != .untrustedCertificate }
 
     public var description: String {
         switch kind {
@@ -27,6 +29,8 @@ public struct AWSTransportError: Error, Sendable, CustomStringConvertible {
         case .connectionLost: "the connection to \(endpoint) dropped (\(detail))"
         case .timedOut: "\(endpoint) did not answer in time (\(detail))"
         case .malformedResponse: "unexpected answer from \(endpoint): \(detail)"
+        case .untrustedCertificate:
+            "the TLS certificate of \(endpoint) is not trusted (\(detail)): pass --ca-bundle FILE or set AWS_CA_BUNDLE"
         }
     }
 }
