@@ -28,6 +28,9 @@ public struct EC2SnapshotAPI: Sendable {
             case .incomplete: throw EC2Failure("IncompleteSignature", "The request body ended before its Content-Length")
             case .hashMismatch: throw EC2Failure("AuthFailure", "The request body does not match its signed hash", status: .unauthorized)
             }
+            if let action = form["Action"], ["DescribeSnapshots", "DeleteSnapshot"].contains(action) {
+                context.annotations.operation = action
+            }
             switch form["Action"] {
             case "DescribeSnapshots": return try await describeSnapshots(form, caller, context)
             case "DeleteSnapshot": return try await deleteSnapshot(form, caller, context)

@@ -30,6 +30,7 @@ public struct OCIAPI: Sendable {
         guard let path = OCIPath(request.uri.path) else {
             return OCIResponse.error(OCIWireError(.unsupported, "no endpoint of the OCI distribution API matches \(request.uri.path)", status: 404), head: head)
         }
+        context.annotations.operation = path.operation(request.method)
         guard let principal = authenticate(request) else {
             return OCIResponse.error(.authenticationRequired, head: head)
         }

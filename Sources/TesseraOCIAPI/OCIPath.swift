@@ -1,3 +1,4 @@
+import HTTPTypes
 /// What a `/v2/…` path names (distribution spec 1.1, "Endpoints"). Repository names may contain `/`, so the
 /// path is read from its end: the last `manifests`, `blobs`, `tags/list` or `referrers` marker splits it.
 enum OCIPath: Equatable {
@@ -36,6 +37,31 @@ enum OCIPath: Equatable {
             self = .referrers(name: name, digest: parts[count - 1])
         } else {
             return nil
+        }
+    }
+}
+
+extension OCIPath {
+    /// The endpoint's name for metrics and logs (the distribution spec names endpoints by number; these say
+    /// what each does).
+    func operation(_ method: HTTPRequest.Method) -> String {
+        switch (method, self) {
+        case (_, .base): "CheckAPIVersion"
+        case (_, .catalog): "ListCatalog"
+        case (_, .tags): "ListTags"
+        case (.head, .manifest): "HeadManifest"
+        case (.put, .manifest): "PutManifest"
+        case (.delete, .manifest): "DeleteManifest"
+        case (_, .manifest): "GetManifest"
+        case (.head, .blob): "HeadBlob"
+        case (.delete, .blob): "DeleteBlob"
+        case (_, .blob): "GetBlob"
+        case (_, .uploads): "StartBlobUpload"
+        case (.patch, .upload): "PatchBlobUpload"
+        case (.put, .upload): "FinishBlobUpload"
+        case (.delete, .upload): "CancelBlobUpload"
+        case (_, .upload): "GetBlobUploadStatus"
+        case (_, .referrers): "ListReferrers"
         }
     }
 }

@@ -74,8 +74,7 @@ public enum TesseraServer {
                                   metrics: PrometheusCollectorRegistry) -> Router<TesseraRequestContext> {
         let router = Router(context: TesseraRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
-        router.add(middleware: MetricsMiddleware())
-        router.add(middleware: TrafficMetricsMiddleware())
+        router.add(middleware: RequestMetricsMiddleware(registry: metrics))
         router.add(middleware: SigV4AuthMiddleware(credentials: credentials, clock: { Date() }))
         router.add(middleware: UnknownOperationMiddleware())
         router.get("/health") { _, _ in Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
