@@ -88,8 +88,8 @@ public struct FileSystemBlobStore: BlobStore {
                 let directory = root + "/" + shard
                 for name in try POSIXFile.list(directory) {
                     guard let digest = SHA256Value(hex: name),
-                          let written = try POSIXFile.modificationTime(of: directory + "/" + name) else { continue }
-                    found.append(StoredBlob(digest: digest, lastWritten: written))
+                          let status = try POSIXFile.modificationTimeAndSize(of: directory + "/" + name) else { continue }
+                    found.append(StoredBlob(digest: digest, lastWritten: status.modified, size: status.size))
                 }
             }
             return found

@@ -100,12 +100,17 @@ enum POSIXFile {
 
     /// When the file was last modified, or nil when it does not exist.
     static func modificationTime(of path: String) throws -> Date? {
+        try modificationTimeAndSize(of: path)?.modified
+    }
+
+    /// The file's modification time and size; nil when it does not exist.
+    static func modificationTimeAndSize(of path: String) throws -> (modified: Date, size: Int64)? {
         var info = stat()
         guard stat(path, &info) == 0 else {
             if errno == ENOENT { return nil }
             throw failure("stat", path)
         }
-        return Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+        return (Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9), Int64(info.st_size))
     }
 
     /// Sets the file's modification time to now.

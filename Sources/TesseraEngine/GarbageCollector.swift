@@ -32,10 +32,15 @@ public struct GarbageCollector: Sendable {
         public var examined = 0
         /// Blobs it removed.
         public var deleted = 0
+        /// Blobs and bytes left in the store after it (as listed: a blob committed meanwhile is not counted).
+        public var keptBlobs = 0
+        public var keptBytes: Int64 = 0
 
-        public init(examined: Int = 0, deleted: Int = 0) {
+        public init(examined: Int = 0, deleted: Int = 0, keptBlobs: Int = 0, keptBytes: Int64 = 0) {
             self.examined = examined
             self.deleted = deleted
+            self.keptBlobs = keptBlobs
+            self.keptBytes = keptBytes
         }
     }
 
@@ -50,8 +55,13 @@ public struct GarbageCollector: Sendable {
         var result = Sweep()
         for blob in stored {
             result.examined += 1
-            guard !referenced.contains(blob.digest), blob.lastWritten < cutoff else { continue }
-            if try await storage({ try await blobs.delete(blob.digest, ifUnwrittenSince: cutoff) }) { result.deleted += 1 }
+            if !referenced.contains(blob.digest), blob.lastWritten < cutoff,
+               try await storage({ try await blobs.delete(blob.digest, ifUnwrittenSince: cutoff) }) {
+                result.deleted += 1
+            } else {
+                result.keptBlobs += 1
+                result.keptBytes += blob.size
+            }
         }
         return result
     }

@@ -43,6 +43,7 @@ public enum TesseraServer {
                 PeriodicService(name: "garbage collected", interval: configuration.gcInterval, logger: logger) {
                     let expired = try await registry.expireUploads()
                     let sweep = try await collector.sweep()
+                    StorageGauges(registry: metrics).update(sweep)
                     guard sweep.deleted > 0 || expired.uploads > 0 || expired.links > 0 else { return nil }
                     return ["tessera.gc.deleted": .stringConvertible(sweep.deleted), "tessera.gc.examined": .stringConvertible(sweep.examined),
                             "tessera.registry.expired_uploads": .stringConvertible(expired.uploads),
@@ -78,8 +79,14 @@ public enum TesseraServer {
         router.add(middleware: SigV4AuthMiddleware(credentials: credentials, clock: { Date() }))
         router.add(middleware: UnknownOperationMiddleware())
         router.get("/health") { _, _ in Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
-        router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+        let gauges = StorageGauges(registry: metrics)
+        router.get("/metrics") { _, context in
+            do {
+                gauges.update(try await stores.metadata.storageFigures())
+            } catch {
+                context.logger.error("storage failure", metadata: ["tessera.error": .string("\(error)")])
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
         }
         let glacier = GlacierService(metadata: stores.metadata, blobs: stores.blobs, jobDelay: configuration.glacierJobDelay)

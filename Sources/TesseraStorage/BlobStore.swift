@@ -42,10 +42,13 @@ public struct StoredBlob: Sendable, Equatable {
     public var digest: SHA256Value
     /// When it was last committed.
     public var lastWritten: Date
+    /// Bytes it takes in the store.
+    public var size: Int64
 
-    public init(digest: SHA256Value, lastWritten: Date) {
+    public init(digest: SHA256Value, lastWritten: Date, size: Int64) {
         self.digest = digest
         self.lastWritten = lastWritten
+        self.size = size
     }
 }
 

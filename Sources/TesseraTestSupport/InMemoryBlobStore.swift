@@ -56,7 +56,9 @@ public actor InMemoryBlobStore: BlobStore {
     }
 
     public func listBlobs() async throws -> [StoredBlob] {
-        blobs.keys.compactMap { digest in lastWritten[digest].map { StoredBlob(digest: digest, lastWritten: $0) } }
+        blobs.compactMap { digest, bytes in
+            lastWritten[digest].map { StoredBlob(digest: digest, lastWritten: $0, size: Int64(bytes.count)) }
+        }
     }
 
     // MARK: test hooks

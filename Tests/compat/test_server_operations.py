@@ -67,6 +67,29 @@ def test_metrics_count_requests_by_service_operation_and_status(tessera, glacier
     assert not unnamed, unnamed
 
 
+def test_storage_gauges_show_uploads_in_progress_and_what_dedup_saves(server_factory):
+    """Uploads in progress and logical bytes by service at each scrape; the blobs and bytes stored after each
+    sweep. The same archive uploaded twice is named twice and stored once."""
+    server = server_factory("tessera-gauges", ["--gc-interval", "1"]).start()
+    glacier = make_client(server.endpoint, ONE)
+    glacier.create_vault(vaultName="gauges")
+    data = random_bytes(2 * MiB)
+    for _ in range(2):
+        upload_archive(glacier, "gauges", data)
+    upload = glacier.initiate_multipart_upload(vaultName="gauges", partSize=str(MiB))["uploadId"]
+    time.sleep(2.5)   # a sweep runs every second here
+    text = requests.get(f"{server.endpoint}/metrics", timeout=10).text
+    assert metric(text, "tessera_uploads_in_progress", service="glacier") == 1
+    assert metric(text, "tessera_logical_bytes", service="glacier") == 2 * len(data)
+    assert metric(text, "tessera_stored_blobs") == 1
+    assert metric(text, "tessera_stored_bytes") == len(data), "one copy of the archive's bytes"
+    for name in ("tessera_uploads_in_progress", "tessera_logical_bytes", "tessera_stored_blobs", "tessera_stored_bytes"):
+        assert f"# HELP {name} " in text and f"# TYPE {name} gauge" in text, name
+    glacier.abort_multipart_upload(vaultName="gauges", uploadId=upload)
+    text = requests.get(f"{server.endpoint}/metrics", timeout=10).text
+    assert metric(text, "tessera_uploads_in_progress", service="glacier") == 0
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_signal_stops_the_server_cleanly_and_keeps_data(server_factory, sig):
     server = server_factory(f"tessera-{sig.name.lower()}").start()
