@@ -34,6 +34,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log format: text (one readable line per event) or json (one JSON object per line, for log shippers).")
     var logFormat = "text"
 
+    @Option(help: "Connections open at once; one more is closed as soon as it is accepted (each open connection can hold about 130 KiB while it sends headers).")
+    var maxConnections = 1024
+
     @Option(help: "PEM certificate chain: with --tls-key, the server speaks HTTPS only (docker and podman need it for a registry not on 127.0.0.0/8).")
     var tlsCert: String?
 
@@ -63,6 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format is text or json, not \(logFormat)") }
         guard (0...65535).contains(port) else { throw ValidationError("port \(port) is not 0...65535") }
         guard glacierJobDelay >= 0 else { throw ValidationError("--glacier-job-delay must not be negative") }
@@ -104,6 +108,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.uploadExpiry = uploadExpiry
         configuration.lifecycleInterval = lifecycleInterval
         configuration.layerExpiry = layerExpiry
+        configuration.maxConnections = maxConnections
         configuration.tlsCertificateFile = tlsCert
         configuration.tlsKeyFile = tlsKey
         let environment = ProcessInfo.processInfo.environment

@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import Prometheus
 
 /// A server child channel that reads up to ``maximumRead`` bytes from the socket at a time, then sets up
 /// the channel it wraps (Hummingbird's HTTP/1).
@@ -31,9 +32,14 @@ struct LargeReadServerChannel<Base: ServerChildChannel>: ServerChildChannel {
 extension HTTPServerBuilder {
     /// HTTP/1 with reads of up to 1 MiB (``LargeReadServerChannel``), closing a connection that has sent
     /// nothing for `idleTimeout` (between requests, or stalled in the middle of a request's body).
-    static func http1LargeReads(idleTimeout: TimeAmount) -> HTTPServerBuilder {
-        .init { responder in
-            LargeReadServerChannel(base: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout)))
+    /// At most `maximumConnections` connections are open at once (``ConnectionLimitChannel``).
+    static func http1LargeReads(idleTimeout: TimeAmount, maximumConnections: Int,
+                                metrics: PrometheusCollectorRegistry) -> HTTPServerBuilder {
+        let limit = ConnectionLimit(maximum: maximumConnections, metrics: metrics)
+        return .init { responder in
+            ConnectionLimitChannel(
+                base: LargeReadServerChannel(base: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout))),
+                limit: limit)
         }
     }
 }

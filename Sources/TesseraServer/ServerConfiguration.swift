@@ -27,6 +27,8 @@ public struct ServerConfiguration: Sendable {
     public var layerExpiry: TimeInterval = 7 * 24 * 3600
     /// Seconds between passes that apply repositories' lifecycle policies.
     public var lifecycleInterval: TimeInterval = 3600
+    /// Connections open at once; more are closed as they are accepted.
+    public var maxConnections = 1024
     /// PEM certificate chain and private key: both set, the server speaks HTTPS (HTTP/1.1 over TLS) only.
     public var tlsCertificateFile: String?
     public var tlsKeyFile: String?

@@ -32,7 +32,8 @@ public enum TesseraServer {
         let host = configuration.host
         let collector = GarbageCollector(blobs: stores.blobs, references: stores.metadata, grace: configuration.gcGrace)
         let registry = registryService(configuration, stores)
-        let http: HTTPServerBuilder = .http1LargeReads(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout * 1_000_000_000)))
+        let http: HTTPServerBuilder = .http1LargeReads(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout * 1_000_000_000)),
+                                                       maximumConnections: configuration.maxConnections, metrics: metrics)
         let scheme = tls == nil ? "http" : "https"
         let app = Application(
             router: router,
