@@ -16,26 +16,26 @@ struct ServeCommand: AsyncParsableCommand {
             kept in the data directory.
             """)
 
-    @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
+    @Option(help: "Address to listen on. (default: 127.0.0.1)")
+    var host: String?
 
-    @Option(help: "Port to listen on; 0 picks a free one.")
-    var port = 9000
+    @Option(help: "Port to listen on; 0 picks a free one. (default: 9000)")
+    var port: Int?
 
-    @Option(help: "Directory holding the metadata database and the blobs.")
-    var dataDir = "./tessera-data"
+    @Option(help: "Directory holding the metadata database and the blobs. (default: ./tessera-data)")
+    var dataDir: String?
 
     @Option(help: "Credentials file: one account per line, ACCESS_KEY SECRET ACCOUNT_ID; # starts a comment.")
     var credentials: String?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
-    var logLevel = "info"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical. (default: info)")
+    var logLevel: String?
 
-    @Option(help: "Log format: text (one readable line per event) or json (one JSON object per line, for log shippers).")
-    var logFormat = "text"
+    @Option(help: "Log format: text (one readable line per event) or json (one JSON object per line, for log shippers). (default: text)")
+    var logFormat: String?
 
-    @Option(help: "Connections open at once; one more is closed as soon as it is accepted (each open connection can hold about 130 KiB while it sends headers).")
-    var maxConnections = 1024
+    @Option(help: "Connections open at once; one more is closed as soon as it is accepted (each open connection can hold about 130 KiB while it sends headers). (default: 1024)")
+    var maxConnections: Int?
 
     @Option(help: "PEM certificate chain: with --tls-key, the server speaks HTTPS only (docker and podman need it for a registry not on 127.0.0.0/8).")
     var tlsCert: String?
@@ -43,45 +43,124 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "PEM private key of --tls-cert.")
     var tlsKey: String?
 
-    @Option(help: "Seconds a Glacier job stays InProgress before it succeeds.")
-    var glacierJobDelay: Double = 0
+    @Option(help: "A file of settings, `name = value` per line (TOML; names are these flags without their leading --; TESSERA_CONFIG names the file too). A flag wins over TESSERA_<NAME> in the environment, which wins over the file.")
+    var config: String?
 
-    @Option(help: "Seconds between garbage collection sweeps of unreferenced blobs.")
-    var gcInterval: Double = 600
+    @Flag(help: "Print the effective configuration, saying where each value came from, and exit.")
+    var printConfig = false
 
-    @Option(help: "Seconds an unreferenced blob is kept before a sweep removes it.")
-    var gcGrace: Double = 3600
+    @Option(help: "Seconds a Glacier job stays InProgress before it succeeds. (default: 0)")
+    var glacierJobDelay: Double?
 
-    @Option(help: "Seconds a connection may send nothing (between requests, or stalled mid-body) before it is closed.")
-    var idleTimeout: Double = 60
+    @Option(help: "Seconds between garbage collection sweeps of unreferenced blobs. (default: 600)")
+    var gcInterval: Double?
 
-    @Option(help: "Seconds a container layer upload may go without a part before it expires and its bytes are reclaimed.")
-    var uploadExpiry: Double = 7 * 24 * 3600
+    @Option(help: "Seconds an unreferenced blob is kept before a sweep removes it. (default: 3600)")
+    var gcGrace: Double?
 
-    @Option(help: "Seconds a completed container layer that no image uses is kept before its bytes are reclaimed.")
-    var layerExpiry: Double = 7 * 24 * 3600
+    @Option(help: "Seconds a connection may send nothing (between requests, or stalled mid-body) before it is closed. (default: 60)")
+    var idleTimeout: Double?
 
-    @Option(help: "Seconds between passes that apply repositories' lifecycle policies (expiring and archiving images).")
-    var lifecycleInterval: Double = 3600
+    @Option(help: "Seconds a container layer upload may go without a part before it expires and its bytes are reclaimed. (default: 604800)")
+    var uploadExpiry: Double?
 
-    func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
-        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
-        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format is text or json, not \(logFormat)") }
-        guard (0...65535).contains(port) else { throw ValidationError("port \(port) is not 0...65535") }
-        guard glacierJobDelay >= 0 else { throw ValidationError("--glacier-job-delay must not be negative") }
-        guard gcInterval > 0 else { throw ValidationError("--gc-interval must be positive") }
-        guard gcGrace >= 1 else { throw ValidationError("--gc-grace must be at least 1 second: uploads in flight need it") }
-        guard uploadExpiry >= 1 else { throw ValidationError("--upload-expiry must be at least 1 second") }
-        guard layerExpiry >= 1 else { throw ValidationError("--layer-expiry must be at least 1 second") }
-        guard lifecycleInterval > 0 else { throw ValidationError("--lifecycle-interval must be positive") }
-        guard idleTimeout > 0 && idleTimeout <= 86_400 else { throw ValidationError("--idle-timeout must be more than 0 and at most 86400 seconds") }
+    @Option(help: "Seconds a completed container layer that no image uses is kept before its bytes are reclaimed. (default: 604800)")
+    var layerExpiry: Double?
+
+    @Option(help: "Seconds between passes that apply repositories' lifecycle policies (expiring and archiving images). (default: 3600)")
+    var lifecycleInterval: Double?
+
+    /// The flags given on the command line, by setting name.
+    var flags: [String: String] {
+        var given: [String: String] = [:]
+        given["host"] = host
+        given["port"] = port.map(String.init)
+        given["data-dir"] = dataDir
+        given["credentials"] = credentials
+        given["log-level"] = logLevel
+        given["log-format"] = logFormat
+        given["max-connections"] = maxConnections.map(String.init)
+        given["tls-cert"] = tlsCert
+        given["tls-key"] = tlsKey
+        given["glacier-job-delay"] = glacierJobDelay.map { String($0) }
+        given["gc-interval"] = gcInterval.map { String($0) }
+        given["gc-grace"] = gcGrace.map { String($0) }
+        given["idle-timeout"] = idleTimeout.map { String($0) }
+        given["upload-expiry"] = uploadExpiry.map { String($0) }
+        given["layer-expiry"] = layerExpiry.map { String($0) }
+        given["lifecycle-interval"] = lifecycleInterval.map { String($0) }
+        return given
+    }
+
+    /// The configuration the server runs with, every value checked.
+    func resolve(environment: [String: String]) throws -> (ServerConfiguration, ServeSettings, logFormat: String) {
+        let configPath = config ?? environment["TESSERA_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        var file: ServeConfigFile?
+        if let configPath {
+            guard let text = try? String(contentsOfFile: configPath, encoding: .utf8) else {
+                throw ServeConfigError("cannot read the config file \(configPath)")
+            }
+            file = try ServeConfigFile(parsing: text, path: configPath, known: ServeSettings.names)
+        }
+        let settings = ServeSettings(flags: flags, environment: environment, file: file)
+        var configuration = ServerConfiguration()
+        configuration.host = settings.string("host") ?? "127.0.0.1"
+        configuration.port = try settings.int("port")
+        configuration.dataDirectory = settings.string("data-dir") ?? "./tessera-data"
+        configuration.credentialsFile = settings.string("credentials")
+        guard let level = Logger.Level(rawValue: settings.string("log-level") ?? "") else {
+            throw ServeConfigError("unknown log level \(settings.string("log-level") ?? ""): trace, debug, info, notice, warning, error or critical")
+        }
+        configuration.logLevel = level
+        let logFormat = settings.string("log-format") ?? "text"
+        guard ["text", "json"].contains(logFormat) else { throw ServeConfigError("--log-format is text or json, not \(logFormat)") }
+        configuration.maxConnections = try settings.int("max-connections")
+        configuration.tlsCertificateFile = settings.string("tls-cert")
+        configuration.tlsKeyFile = settings.string("tls-key")
+        configuration.glacierJobDelay = try settings.double("glacier-job-delay")
+        configuration.gcInterval = try settings.double("gc-interval")
+        configuration.gcGrace = try settings.double("gc-grace")
+        configuration.idleTimeout = try settings.double("idle-timeout")
+        configuration.uploadExpiry = try settings.double("upload-expiry")
+        configuration.layerExpiry = try settings.double("layer-expiry")
+        configuration.lifecycleInterval = try settings.double("lifecycle-interval")
+        try Self.check(configuration)
+        return (configuration, settings, logFormat)
+    }
+
+    static func check(_ configuration: ServerConfiguration) throws {
+        func require(_ condition: Bool, _ message: String) throws {
+            if !condition { throw ServeConfigError(message) }
+        }
+        try require((0...65535).contains(configuration.port), "port \(configuration.port) is not 0...65535")
+        try require(configuration.maxConnections >= 1, "--max-connections must be at least 1")
+        try require(configuration.glacierJobDelay >= 0, "--glacier-job-delay must not be negative")
+        try require(configuration.gcInterval > 0, "--gc-interval must be positive")
+        try require(configuration.gcGrace >= 1, "--gc-grace must be at least 1 second: uploads in flight need it")
+        try require(configuration.uploadExpiry >= 1, "--upload-expiry must be at least 1 second")
+        try require(configuration.layerExpiry >= 1, "--layer-expiry must be at least 1 second")
+        try require(configuration.lifecycleInterval > 0, "--lifecycle-interval must be positive")
+        try require(configuration.idleTimeout > 0 && configuration.idleTimeout <= 86_400,
+                    "--idle-timeout must be more than 0 and at most 86400 seconds")
     }
 
     func run() async throws {
-        MemoryAllocatorTuning.apply(environment: ProcessInfo.processInfo.environment)
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        let json = logFormat == "json"
+        let environment = ProcessInfo.processInfo.environment
+        let resolved: (configuration: ServerConfiguration, settings: ServeSettings, logFormat: String)
+        do {
+            resolved = try resolve(environment: environment)
+        } catch let error as ServeConfigError {
+            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            throw ExitCode.failure
+        }
+        if printConfig {
+            FileHandle.standardOutput.write(Data(resolved.settings.printed(environment: environment).utf8))
+            return
+        }
+        var configuration = resolved.configuration
+        MemoryAllocatorTuning.apply(environment: environment)
+        let level = configuration.logLevel
+        let json = resolved.logFormat == "json"
         LoggingSystem.bootstrap { label in
             if json {
                 var handler = JSONLogHandler(label: label)
@@ -95,23 +174,6 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
-        var configuration = ServerConfiguration()
-        configuration.host = host
-        configuration.port = port
-        configuration.dataDirectory = dataDir
-        configuration.credentialsFile = credentials
-        configuration.logLevel = level
-        configuration.glacierJobDelay = glacierJobDelay
-        configuration.gcInterval = gcInterval
-        configuration.gcGrace = gcGrace
-        configuration.idleTimeout = idleTimeout
-        configuration.uploadExpiry = uploadExpiry
-        configuration.lifecycleInterval = lifecycleInterval
-        configuration.layerExpiry = layerExpiry
-        configuration.maxConnections = maxConnections
-        configuration.tlsCertificateFile = tlsCert
-        configuration.tlsKeyFile = tlsKey
-        let environment = ProcessInfo.processInfo.environment
         if let key = environment["TESSERA_ACCESS_KEY"], let secret = environment["TESSERA_SECRET_KEY"] {
             configuration.environmentAccount = .init(accessKey: key, secret: secret,
                                                      accountID: environment["TESSERA_ACCOUNT_ID"] ?? "000000000000")

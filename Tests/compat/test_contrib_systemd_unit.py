@@ -68,7 +68,8 @@ def exec_start() -> list[str]:
 def serve_flags_in_source() -> set[str]:
     """`--kebab-case` names of ServeCommand's options, from the Swift source."""
     source = SERVE_COMMAND.read_text()
-    names = re.findall(r"@Option\([^)]*\)\s*var\s+(\w+)", source)
+    # The attribute's arguments may hold quoted help text with parentheses in it.
+    names = re.findall(r'@Option\((?:[^"()]|"(?:[^"\\]|\\.)*")*\)\s*var\s+(\w+)', source)
     assert names, f"no @Option found in {SERVE_COMMAND}"
     return {"--" + re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower() for name in names}
 
