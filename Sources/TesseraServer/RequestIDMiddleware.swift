@@ -8,7 +8,6 @@ struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = TesseraRequestContext
 
     static let requestIDHeader = HTTPField.Name("x-amzn-RequestId")!
-    static let targetHeader = HTTPField.Name("X-Amz-Target")!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
@@ -24,9 +23,8 @@ struct RequestIDMiddleware: RouterMiddleware {
             "http.status": .stringConvertible(response.status.code),
         ]
         if let account = context.annotations.account { metadata["account"] = .string(account) }
-        // A JSON 1.1 request names its operation (`X-Amz-Target: Service.Operation`); a door may name it too.
-        let target = request.headers[Self.targetHeader].flatMap { $0.split(separator: ".").last.map(String.init) }
-        if let operation = context.annotations.operation ?? target { metadata["operation"] = .string(operation) }
+        let operation = OperationNames.of(request, route: context.endpointPath, annotated: context.annotations.operation)
+        if operation != "unknown" { metadata["operation"] = .string(operation) }
         context.logger.info("request", metadata: metadata)
         return response
     }

@@ -36,7 +36,8 @@ def test_json_lines_carry_request_id_account_and_operation(tmp_path):
     assert created[0]["account"] == ACCOUNTS["one"].account_id
     assert created[0]["operation"] == "CreateRepository"
     assert created[0]["http.status"] == "200" and created[0]["level"] == "info"
-    assert any(r["message"] == "request" and r.get("http.path") == "/-/vaults" for r in records)
+    listed = [r for r in records if r["message"] == "request" and r.get("http.path") == "/-/vaults"]
+    assert listed and listed[0]["operation"] == "ListVaults", listed
 
 
 def test_text_is_the_default_and_unknown_formats_are_refused(tmp_path, tessera):
