@@ -39,6 +39,20 @@ class CountingProxy:
             self.sent = 0
             self.received = 0
 
+    def settle(self, quiet: float = 1.0, timeout: float = 60.0) -> None:
+        """Waits until no byte has crossed for `quiet` seconds: after a client is killed, the proxy still
+        passes on what it had read from it, and those bytes must not count towards the next run."""
+        deadline = time.monotonic() + timeout
+        last = self.counts()
+        quiet_since = time.monotonic()
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            now = self.counts()
+            if now != last:
+                last, quiet_since = now, time.monotonic()
+            elif time.monotonic() - quiet_since >= quiet:
+                return
+
     def counts(self) -> tuple[int, int]:
         with self._lock:
             return self.sent, self.received

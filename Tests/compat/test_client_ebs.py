@@ -135,6 +135,7 @@ def test_upload_killed_and_rerun_resends_no_acknowledged_block(tessera, env, sta
         wait_for_journal(state, 16, proc)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        proxy.settle()
         recorded = journal_entries(journals(state)[0])
         snapshot = json.loads(journals(state)[0].read_text().splitlines()[0])["session"]
         assert recorded < blocks
@@ -168,6 +169,7 @@ def test_download_killed_and_rerun_fetches_only_the_rest(tessera, env, state, tm
         wait_for_journal(state, 16, proc)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        proxy.settle()
         recorded = journal_entries(journals(state)[0])
         proxy.reset()
         proxy.rate = None

@@ -100,6 +100,7 @@ def test_push_killed_and_rerun_resends_no_acknowledged_part(tessera, env, state,
         wait_for_journal(state, 2, proc)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        proxy.settle()
         entries = [json.loads(line) for line in journals(state)[0].read_text().splitlines()[1:] if line.strip()]
         acknowledged = {}
         for entry in entries:

@@ -108,6 +108,7 @@ def test_upload_killed_and_rerun_sends_no_verified_part_twice(tessera, env, stat
         wait_for_journal(state, 8, proc)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        proxy.settle()
 
         journal = journals(state)[0]
         recorded = journal_entries(journal)
@@ -146,6 +147,7 @@ def test_download_killed_and_rerun_fetches_only_missing_ranges(tessera, env, sta
         recorded = wait_for_journal(state, 6, proc)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        proxy.settle()
         recorded = journal_entries(journals(state)[0])
         assert recorded < ranges and not out.exists()
 
