@@ -73,22 +73,19 @@ public struct EBSSnapshotDownload: Sendable {
         var fetched = 0
         try await withThrowingTaskGroup(of: (Int64, String).self) { group in
             var inFlight = 0
-            func settle(_ index: Int64, _ checksum: String) throws {
-                checksums[index] = checksum
-                try journalFile.record(.init(part: Int(index), hash: checksum))
+            func settle(_ done: (index: Int64, checksum: String)) throws {
+                checksums[done.index] = done.checksum
+                try journalFile.record(.init(part: Int(done.index), hash: done.checksum))
             }
             for block in listed.blocks where recorded[Int(block.BlockIndex)] == nil {
-                if inFlight >= concurrency, let (done, checksum) = try await group.next() {
-                    inFlight -= 1
-                    try settle(done, checksum)
-                }
+                try await group.makeRoom(running: &inFlight, limit: concurrency, settle: settle)
                 group.addTask {
                     (block.BlockIndex, try await fetch(block, into: fd))
                 }
                 inFlight += 1
                 fetched += 1
             }
-            while let (done, checksum) = try await group.next() { try settle(done, checksum) }
+            try await group.settleRemaining(settle)
         }
         guard fsync(fd) == 0, rename(partialURL.path, output.path) == 0 else {
             throw LocalFileError(path: output.path, code: errno, doing: "write")

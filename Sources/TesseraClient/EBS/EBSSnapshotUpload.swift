@@ -119,15 +119,12 @@ public struct EBSSnapshotUpload: Sendable {
         var sent = 0
         try await withThrowingTaskGroup(of: (Int64, String).self) { group in
             var inFlight = 0
-            func settle(_ index: Int64, _ checksum: String) throws {
-                written[index] = checksum
-                try journalFile.record(.init(part: Int(index), hash: checksum))
+            func settle(_ done: (index: Int64, checksum: String)) throws {
+                written[done.index] = done.checksum
+                try journalFile.record(.init(part: Int(done.index), hash: done.checksum))
             }
             func enqueue(_ index: Int64, _ body: [ByteBuffer], _ digest: SHA256Value, bytes: Int64) async throws {
-                if inFlight >= concurrency, let (done, checksum) = try await group.next() {
-                    inFlight -= 1
-                    try settle(done, checksum)
-                }
+                try await group.makeRoom(running: &inFlight, limit: concurrency, settle: settle)
                 group.addTask {
                     let answered = try await send(body, digest: digest, index: index, snapshotID: snapshotID, of: blockCount)
                     progress.advance(bytes, sent: true)
@@ -167,7 +164,7 @@ public struct EBSSnapshotUpload: Sendable {
                 }
                 index += 1
             }
-            while let (done, checksum) = try await group.next() { try settle(done, checksum) }
+            try await group.settleRemaining(settle)
         }
 
         let ordered = written.keys.sorted()

@@ -23,21 +23,15 @@ public struct EC2SnapshotClient: Sendable {
                                  headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
                                  body: [ByteBuffer(string: form)])
         let text = String(decoding: try await service.send(request).body, as: UTF8.self)
-        guard let status = Self.element("status", in: text) else {
+        guard let status = AWSServiceError.element("status", in: text) else {
             throw AWSServiceError(status: 400, code: "InvalidSnapshot.NotFound",
                                   message: "The snapshot '\(snapshotID)' does not exist.")
         }
-        return SnapshotState(status: status, progress: Self.element("progress", in: text),
-                             stateMessage: Self.element("stateMessage", in: text))
+        return SnapshotState(status: status, progress: AWSServiceError.element("progress", in: text),
+                             stateMessage: AWSServiceError.element("stateMessage", in: text))
     }
 
     private func formEncode(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
-    }
-
-    private static func element(_ name: String, in text: String) -> String? {
-        guard let open = text.range(of: "<\(name)>"),
-              let close = text.range(of: "</\(name)>", range: open.upperBound..<text.endIndex) else { return nil }
-        return String(text[open.upperBound..<close.lowerBound])
     }
 }

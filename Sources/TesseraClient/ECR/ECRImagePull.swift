@@ -66,15 +66,12 @@ public struct ECRImagePull: Sendable {
                     progress.advance(blob.size, sent: false)
                     continue
                 }
-                if inFlight >= concurrency {
-                    try await group.next()
-                    inFlight -= 1
-                }
+                try await group.makeRoom(running: &inFlight, limit: concurrency)
                 group.addTask { try await download(blob, to: url) }
                 inFlight += 1
                 fetched += 1
             }
-            try await group.waitForAll()
+            try await group.settleRemaining()
         }
         let descriptor = OCIImageLayout.Descriptor(["digest": root.digest, "size": manifest.bytes.count,
                                                     "mediaType": manifest.mediaType as Any])

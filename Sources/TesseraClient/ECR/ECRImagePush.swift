@@ -84,10 +84,7 @@ public struct ECRImagePush: Sendable {
                     progress.advance(blob.size, sent: false)
                     continue
                 }
-                if inFlight >= concurrency {
-                    try await group.next()
-                    inFlight -= 1
-                }
+                try await group.makeRoom(running: &inFlight, limit: concurrency)
                 let resumeFrom = recorded[index]
                 group.addTask {
                     let count = try await upload(blob, index: index, resumeFrom: resumeFrom, journal: journalFile)
@@ -96,7 +93,7 @@ public struct ECRImagePush: Sendable {
                 inFlight += 1
                 sent += 1
             }
-            try await group.waitForAll()
+            try await group.settleRemaining()
         }
 
         var rootDigest = root.digest

@@ -92,12 +92,12 @@ public struct GlacierArchiveDownload: Sendable {
         }
         try await withThrowingTaskGroup(of: (Int, SHA256Value).self) { group in
             var inFlight = 0
+            func settle(_ done: (index: Int, hash: SHA256Value)) throws {
+                hashes[done.index] = done.hash
+                try journalFile.record(.init(part: done.index, hash: done.hash.hex))
+            }
             for index in 0..<rangeCount where hashes[index] == nil {
-                if inFlight >= concurrency, let (done, hash) = try await group.next() {
-                    inFlight -= 1
-                    hashes[done] = hash
-                    try journalFile.record(.init(part: done, hash: hash.hex))
-                }
+                try await group.makeRoom(running: &inFlight, limit: concurrency, settle: settle)
                 let first = Int64(index) * rangeSize
                 guard let range = InclusiveByteRange(first: first, last: min(first + rangeSize, size) - 1) else { continue }
                 group.addTask {
@@ -106,10 +106,7 @@ public struct GlacierArchiveDownload: Sendable {
                 }
                 inFlight += 1
             }
-            while let (done, hash) = try await group.next() {
-                hashes[done] = hash
-                try journalFile.record(.init(part: done, hash: hash.hex))
-            }
+            try await group.settleRemaining(settle)
         }
         let treeHash = TreeHash.root(of: (0..<rangeCount).compactMap { hashes[$0] })
         if let expected = job.SHA256TreeHash ?? job.ArchiveSHA256TreeHash, expected != treeHash.hex {

@@ -138,10 +138,7 @@ public struct GlacierArchiveUpload: Sendable {
                         continue
                     }
                 }
-                if inFlight >= concurrency, let done = try await group.next() {
-                    inFlight -= 1
-                    try settle(done)
-                }
+                try await group.makeRoom(running: &inFlight, limit: concurrency, settle: settle)
                 let part = try source.read(index: index, offset: offset, length: partSize)
                 if part.count < partSize { atEnd = true }
                 if part.count == 0 { break }
@@ -163,7 +160,7 @@ public struct GlacierArchiveUpload: Sendable {
                 }
                 inFlight += 1
             }
-            while let done = try await group.next() { try settle(done) }
+            try await group.settleRemaining(settle)
         }
         guard !digests.isEmpty else { throw GlacierUploadError.emptySource }
         return (0..<digests.count).compactMap { digests[$0] }

@@ -54,7 +54,8 @@ public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertib
 
     public var description: String { "\(code): \(message)" }
 
-    private static func element(_ name: String, in text: String) -> String? {
+    /// The text of the first `<name>…</name>` in an XML answer (EC2's are flat enough for this).
+    static func element(_ name: String, in text: String) -> String? {
         guard let open = text.range(of: "<\(name)>"),
               let close = text.range(of: "</\(name)>", range: open.upperBound..<text.endIndex) else { return nil }
         return String(text[open.upperBound..<close.lowerBound])
