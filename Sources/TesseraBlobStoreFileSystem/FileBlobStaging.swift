@@ -14,6 +14,7 @@ actor FileBlobStaging: BlobStaging {
     let path: String
     private let threadPool: NIOThreadPool
     private let buffers: AlignedBufferPool
+    private let freeSpace: FreeSpaceFloor?
     private var fd: Int32?
     /// The batch being filled, taken from `buffers` at the first byte and given back at the end.
     private var batch: AlignedBuffer?
@@ -21,10 +22,11 @@ actor FileBlobStaging: BlobStaging {
     private var written: Int64 = 0
     private var ended = false
 
-    init(path: String, threadPool: NIOThreadPool, buffers: AlignedBufferPool = .shared) {
+    init(path: String, threadPool: NIOThreadPool, buffers: AlignedBufferPool = .shared, freeSpace: FreeSpaceFloor? = nil) {
         self.path = path
         self.threadPool = threadPool
         self.buffers = buffers
+        self.freeSpace = freeSpace
     }
 
     func write(_ buffer: ByteBuffer) async throws {
@@ -53,7 +55,7 @@ actor FileBlobStaging: BlobStaging {
     func commit(to destination: String, directory: String, lock: NIOLock) async throws {
         guard !ended else { throw StorageError.backend("commit of a staging that was already committed or discarded") }
         ended = true
-        let batch = self.batch, length = filled, fd = self.fd, path = self.path
+        let batch = self.batch, length = filled, fd = self.fd, path = self.path, freeSpace = self.freeSpace
         self.fd = nil
         defer { releaseBatch() }
         try await threadPool.runIfActive {
@@ -72,9 +74,11 @@ actor FileBlobStaging: BlobStaging {
             do {
                 if let fd {
                     defer { POSIXFile.close(fd) }
+                    try freeSpace?.checkContinuedWrite()
                     if let batch { try POSIXFile.writeAll(fd, batch.bytes(count: length), path: path) }
                     try POSIXFile.syncData(fd, path: path)
                 } else {
+                    try freeSpace?.checkContinuedWrite()
                     try DirectFileWrite.createDurable(path, from: batch, length: length)
                 }
             } catch {
@@ -101,8 +105,10 @@ actor FileBlobStaging: BlobStaging {
 
     /// Writes a full batch through the page cache, creating the file on the first, and starts its writeback.
     private func flush(_ full: AlignedBuffer) async throws {
-        let existing = fd, path = self.path, offset = written, length = filled
+        let existing = fd, path = self.path, offset = written, length = filled, freeSpace = self.freeSpace
         let file = try await threadPool.runIfActive {
+            // A file already open stays with the staging, which ``discard()`` closes and removes.
+            try freeSpace?.checkContinuedWrite()
             let file = try existing ?? POSIXFile.openNew(path)
             do {
                 try POSIXFile.writeAll(file, full.bytes(count: length), path: path)

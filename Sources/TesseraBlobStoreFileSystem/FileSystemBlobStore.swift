@@ -12,11 +12,15 @@ public struct FileSystemBlobStore: BlobStore {
     let threadPool: NIOThreadPool
     /// Orders a commit that finds its blob already stored against a sweep deleting it.
     let commitOrDeleteLock = NIOLock()
+    /// The free space stagings keep: a write under way stops with ``StorageError/outOfSpace(_:)`` below half of it.
+    public let freeSpace: FreeSpaceFloor
 
     /// Opens (creating if needed) a store rooted at `root`, and removes staging files left by a crash.
-    public init(root: String, threadPool: NIOThreadPool = .singleton) async throws {
+    /// - Parameter minimumFreeSpace: the floor of ``FreeSpaceFloor`` (0: none).
+    public init(root: String, threadPool: NIOThreadPool = .singleton, minimumFreeSpace: Int64 = 0) async throws {
         self.layout = BlobDirectoryLayout(root: root)
         self.threadPool = threadPool
+        self.freeSpace = FreeSpaceFloor(path: root, floor: minimumFreeSpace)
         let layout = self.layout
         try await threadPool.runIfActive {
             try POSIXFile.makeDirectories(layout.blobsDirectory)
@@ -33,7 +37,7 @@ public struct FileSystemBlobStore: BlobStore {
     }
 
     public func makeStaging() async throws -> any BlobStaging {
-        FileBlobStaging(path: layout.newStagingPath(), threadPool: threadPool)
+        FileBlobStaging(path: layout.newStagingPath(), threadPool: threadPool, freeSpace: freeSpace)
     }
 
     public func commit(_ staging: any BlobStaging, as digest: SHA256Value) async throws {

@@ -13,8 +13,10 @@ import TesseraStorage
 /// ``StorageError/backend(_:)`` that names the call, the path and errno's text. Call them from a thread
 /// pool, never from the cooperative pool.
 enum POSIXFile {
+    /// The error of a failed call: ``StorageError/outOfSpace(_:)`` for a full disk or quota, else ``StorageError/backend(_:)``.
     static func failure(_ call: String, _ path: String, _ code: Int32 = errno) -> StorageError {
-        .backend("\(call) \(path): \(String(cString: strerror(code)))")
+        let text = "\(call) \(path): \(String(cString: strerror(code)))"
+        return code == ENOSPC || code == EDQUOT ? .outOfSpace(text) : .backend(text)
     }
 
     static func openNew(_ path: String) throws -> Int32 {

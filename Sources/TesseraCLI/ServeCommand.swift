@@ -37,6 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Connections open at once; one more is closed as soon as it is accepted (each open connection can hold about 130 KiB while it sends headers). (default: 1024)")
     var maxConnections: Int?
 
+    @Option(help: "Free space to keep on the data directory's disk: below it, uploads are refused with a retryable error and a sweep frees what deleted data it can (bytes, or 512MiB, 2GiB; 0 turns it off). (default: 256MiB)")
+    var minFreeSpace: String?
+
     @Option(help: "PEM certificate chain: with --tls-key, the server speaks HTTPS only (docker and podman need it for a registry not on 127.0.0.0/8).")
     var tlsCert: String?
 
@@ -80,6 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         given["log-level"] = logLevel
         given["log-format"] = logFormat
         given["max-connections"] = maxConnections.map(String.init)
+        given["min-free-space"] = minFreeSpace
         given["tls-cert"] = tlsCert
         given["tls-key"] = tlsKey
         given["glacier-job-delay"] = glacierJobDelay.map { String($0) }
@@ -115,6 +119,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logFormat = settings.string("log-format") ?? "text"
         guard ["text", "json"].contains(logFormat) else { throw ServeConfigError("--log-format is text or json, not \(logFormat)") }
         configuration.maxConnections = try settings.int("max-connections")
+        configuration.minimumFreeSpace = try settings.byteCount("min-free-space")
         configuration.tlsCertificateFile = settings.string("tls-cert")
         configuration.tlsKeyFile = settings.string("tls-key")
         configuration.glacierJobDelay = try settings.double("glacier-job-delay")

@@ -27,6 +27,7 @@ struct ServeSettings {
         "layer-expiry": "604800",
         "lifecycle-interval": "3600",
         "max-connections": "1024",
+        "min-free-space": "256MiB",
         "tls-cert": nil,
         "tls-key": nil,
     ]
@@ -57,6 +58,13 @@ struct ServeSettings {
 
     func int(_ name: String) throws -> Int {
         guard let text = string(name), let value = Int(text) else { throw invalid(name, "a whole number") }
+        return value
+    }
+
+    func byteCount(_ name: String) throws -> Int64 {
+        guard let text = string(name), let value = ByteCountText.parse(text) else {
+            throw invalid(name, "a number of bytes (e.g. 268435456, 256MiB, 1GiB)")
+        }
         return value
     }
 

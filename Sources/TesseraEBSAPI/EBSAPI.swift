@@ -30,6 +30,10 @@ public struct EBSAPI: Sendable {
             if case .storageFailure(let detail) = error {
                 context.logger.error("storage failure", metadata: ["tessera.error": .string(detail)])
             }
+            if case .outOfSpace(let detail) = error {
+                context.logger.warning("write refused: low on disk space", metadata: ["tessera.error": .string(detail)])
+                return OutOfSpaceAnswer.withRetryAfter(EBSResponse.error(EBSWireError(error)))
+            }
             return EBSResponse.error(EBSWireError(error))
         } catch {
             context.logger.error("unexpected failure", metadata: ["tessera.error": .string(String(describing: error))])

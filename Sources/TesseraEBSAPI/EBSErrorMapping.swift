@@ -1,4 +1,5 @@
 import TesseraEngine
+import TesseraFrontDoor
 import TesseraWire
 
 extension EBSWireError {
@@ -19,6 +20,8 @@ extension EBSWireError {
                       origin: .authentication)
         case .storageFailure:
             self.init(.internalServer, "The service could not complete the request; try again.")
+        case .outOfSpace:
+            self.init(.internalServer, OutOfSpaceAnswer.message)
         }
     }
 }

@@ -113,6 +113,7 @@ struct EC2Failure: Error {
         case .checksumMismatch(let computed, let expected):
             self.init("InvalidParameterValue", "Checksum mismatch: computed \(computed), expected \(expected)")
         case .storageFailure: self.init("InternalError", "An internal error has occurred", status: .internalServerError)
+        case .outOfSpace: self.init("InternalError", OutOfSpaceAnswer.message, status: .internalServerError)
         }
     }
 }

@@ -52,6 +52,10 @@ public struct ECRAPI: Sendable {
             if case .storageFailure(let detail) = error {
                 context.logger.error("storage failure", metadata: ["tessera.error": .string(detail)])
             }
+            if case .outOfSpace(let detail) = error {
+                context.logger.warning("write refused: low on disk space", metadata: ["tessera.error": .string(detail)])
+                return OutOfSpaceAnswer.withRetryAfter(ECRResponse.error(ECRWireError(error)))
+            }
             return ECRResponse.error(ECRWireError(error))
         } catch let error as StreamingJSONError {
             return ECRResponse.error(.serialization(error.message))

@@ -1,3 +1,4 @@
+import TesseraFrontDoor
 import TesseraEngine
 import TesseraWire
 
@@ -81,6 +82,8 @@ extension ECRWireError {
             self.init("RegistryNotFoundException", text)
         case .storageFailure:
             self = .server()
+        case .outOfSpace:
+            self = .server(OutOfSpaceAnswer.message)
         }
     }
 

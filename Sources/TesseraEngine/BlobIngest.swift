@@ -169,7 +169,7 @@ func storage<T>(isolation: isolated (any Actor)? = #isolation, _ body: () async 
     do {
         return try await body()
     } catch let error as StorageError {
-        throw EngineError.storageFailure(error.description)
+        throw EngineError(error)
     }
 }
 

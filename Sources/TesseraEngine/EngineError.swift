@@ -1,3 +1,4 @@
+import TesseraStorage
 import TesseraCore
 
 /// What the engine refuses, as plain domain facts. Each front door maps every case, in one exhaustive
@@ -26,4 +27,11 @@ public enum EngineError: Error, Sendable, Equatable {
     case accessDenied(String)
     /// A stored blob failed its digest check or a backend failed; never the client's fault.
     case storageFailure(String)
+    /// The disk is full or below the free-space floor; the same request succeeds once space is freed.
+    case outOfSpace(String)
+
+    /// A storage failure as the engine reports it.
+    init(_ error: StorageError) {
+        if case .outOfSpace(let text) = error { self = .outOfSpace(text) } else { self = .storageFailure(error.description) }
+    }
 }

@@ -30,24 +30,32 @@ public struct GarbageCollector: Sendable {
     public struct Sweep: Sendable, Equatable {
         /// Blobs stored when the sweep listed them.
         public var examined = 0
-        /// Blobs it removed.
+        /// Blobs it removed, and their bytes.
         public var deleted = 0
+        public var deletedBytes: Int64 = 0
         /// Blobs and bytes left in the store after it (as listed: a blob committed meanwhile is not counted).
         public var keptBlobs = 0
         public var keptBytes: Int64 = 0
 
-        public init(examined: Int = 0, deleted: Int = 0, keptBlobs: Int = 0, keptBytes: Int64 = 0) {
+        public init(examined: Int = 0, deleted: Int = 0, deletedBytes: Int64 = 0, keptBlobs: Int = 0, keptBytes: Int64 = 0) {
             self.examined = examined
             self.deleted = deleted
+            self.deletedBytes = deletedBytes
             self.keptBlobs = keptBlobs
             self.keptBytes = keptBytes
         }
     }
 
+    /// The grace of a sweep run on demand (unless the configured one is shorter): far longer than any
+    /// commit-to-record gap, since a request's blob commit and its metadata transaction run back to back and
+    /// the database gives up waiting for its lock after 10 s.
+    public static let onDemandGrace: TimeInterval = 60
+
     /// Runs one sweep.
-    public func sweep() async throws -> Sweep {
+    /// - Parameter grace: instead of the collector's own grace (a sweep run on demand).
+    public func sweep(grace override: TimeInterval? = nil) async throws -> Sweep {
         let now = clock.now
-        let cutoff = now.addingTimeInterval(-grace)
+        let cutoff = now.addingTimeInterval(-(override ?? grace))
         // References first, listing second: a blob committed after the listing is not deleted, and one
         // committed before the listing but recorded after the reference query is younger than the cutoff.
         let referenced = try await storage { try await references.referencedBlobs(now: now, jobRetention: jobRetention) }
@@ -58,6 +66,7 @@ public struct GarbageCollector: Sendable {
             if !referenced.contains(blob.digest), blob.lastWritten < cutoff,
                try await storage({ try await blobs.delete(blob.digest, ifUnwrittenSince: cutoff) }) {
                 result.deleted += 1
+                result.deletedBytes += blob.size
             } else {
                 result.keptBlobs += 1
                 result.keptBytes += blob.size

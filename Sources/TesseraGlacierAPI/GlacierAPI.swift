@@ -45,6 +45,10 @@ public struct GlacierAPI: Sendable {
             if case .storageFailure(let detail) = error {
                 context.logger.error("storage failure", metadata: ["tessera.error": .string(detail)])
             }
+            if case .outOfSpace(let detail) = error {
+                context.logger.warning("write refused: low on disk space", metadata: ["tessera.error": .string(detail)])
+                return OutOfSpaceAnswer.withRetryAfter(GlacierResponse.error(GlacierWireError(error, region: region)))
+            }
             return GlacierResponse.error(GlacierWireError(error, region: region))
         } catch {
             context.logger.error("unexpected failure", metadata: ["tessera.error": .string(String(describing: error))])

@@ -1,4 +1,5 @@
 import TesseraEngine
+import TesseraFrontDoor
 import TesseraWire
 
 extension GlacierWireError {
@@ -37,6 +38,8 @@ extension GlacierWireError {
             self.init(.accessDenied, message)
         case .storageFailure:
             self.init(.serviceUnavailable, "The service could not complete the request; try again.")
+        case .outOfSpace:
+            self.init(.serviceUnavailable, OutOfSpaceAnswer.message)
         }
     }
 }

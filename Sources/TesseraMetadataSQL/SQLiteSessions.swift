@@ -18,6 +18,7 @@ public final class SQLiteSessions: SQLSessions {
     private let readLock = AsyncSerialLock()
     private let groupCommit: GroupCommit
     private let logger: Logger
+    private let sharedMemory: SharedMemoryPreallocation
 
     /// Opens (creating if needed) the database file at `path`.
     public init(path: String, logger: Logger) async throws {
@@ -31,6 +32,7 @@ public final class SQLiteSessions: SQLSessions {
             await Self.stop(writerThread, readerThread)
             throw StorageError.backend("opening SQLite database \(path): \(error)")
         }
+        sharedMemory = SharedMemoryPreallocation(databasePath: path, logger: logger)
         let connection = self.connection
         groupCommit = GroupCommit(executor: writerThread) { batch in await Self.commit(batch, on: connection, lock: lock) }
     }
@@ -64,7 +66,7 @@ public final class SQLiteSessions: SQLSessions {
                         outcome.set(.success(try await body(db)))
                         return true
                     } catch let error as SQLiteError {
-                        outcome.set(.failure(StorageError.backend(String(describing: error))))
+                        outcome.set(.failure(StorageError(error)))
                         return false
                     } catch {
                         outcome.set(.failure(error))
@@ -106,7 +108,11 @@ public final class SQLiteSessions: SQLSessions {
                 }
             }
         } catch {
-            let failure = StorageError.backend("transaction batch failed: \(error)")
+            let failure = switch error {
+            case let error as SQLiteError: StorageError(error, doing: "transaction batch")
+            case let error as StorageError: error
+            default: StorageError.backend("transaction batch failed: \(error)")
+            }
             for item in batch { item.deliver(failure) }
             return
         }
@@ -121,6 +127,7 @@ public final class SQLiteSessions: SQLSessions {
             await Self.stop(writerThread, readerThread)
             throw error
         }
+        sharedMemory.release()
         await Self.stop(writerThread, readerThread)
     }
 
@@ -130,12 +137,20 @@ public final class SQLiteSessions: SQLSessions {
     }
 }
 
-/// Translates the driver's errors into ``StorageError/backend(_:)``; errors thrown by the caller's own
-/// code inside a transaction (a rule refusing a change) pass through unchanged.
+/// Translates the driver's errors into ``StorageError``; errors thrown by the caller's own code inside a
+/// transaction (a rule refusing a change) pass through unchanged.
 func translatingErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch let error as SQLiteError {
-        throw StorageError.backend(String(describing: error))
+        throw StorageError(error)
+    }
+}
+
+extension StorageError {
+    /// A driver error: ``outOfSpace(_:)`` when SQLite found the disk full (`SQLITE_FULL`), else ``backend(_:)``.
+    init(_ error: SQLiteError, doing what: String? = nil) {
+        let text = (what.map { "\($0) failed: " } ?? "") + String(describing: error)
+        self = error.reason == .full ? .outOfSpace(text) : .backend(text)
     }
 }

@@ -45,6 +45,9 @@ public struct OCIAPI: Sendable {
             if case .storageFailure(let detail) = error {
                 context.logger.error("storage failure", metadata: ["tessera.error": .string(detail)])
             }
+            if case .outOfSpace(let detail) = error {
+                context.logger.warning("write refused: low on disk space", metadata: ["tessera.error": .string(detail)])
+            }
             return OCIResponse.error(OCIWireError(error, anonymous: principal == .anonymous), head: head)
         } catch {
             context.logger.error("unexpected failure", metadata: ["tessera.error": .string(String(describing: error))])

@@ -1,3 +1,4 @@
+import TesseraFrontDoor
 import TesseraEngine
 import TesseraWire
 
@@ -67,6 +68,8 @@ extension OCIWireError {
             self.init(.unsupported, "the operation is unsupported")
         case .storageFailure:
             self.init(.unknown, "the registry could not complete the request; try again")
+        case .outOfSpace:
+            self.init(.unknown, OutOfSpaceAnswer.message, status: 503, headers: ["Retry-After": String(OutOfSpaceAnswer.retryAfterSeconds)])
         }
     }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import TesseraFrontDoor
 import TesseraSigV4
 
 /// One protocol the server speaks, as the shared middleware sees it: which requests are its own, how it
@@ -20,9 +21,18 @@ struct FrontDoorDialect: Sendable {
     /// The signing names a request's credential scope may name (botocore's `signingName`: `glacier`, `ebs`,
     /// `ec2`, `ecr`, `ecr-public`); the first is the one AWS's refusal names.
     var signingNames: @Sendable (Request) -> [String] = { _ in [] }
+    /// Whether the request stores new data (bytes, or a session that will take bytes): refused up front while
+    /// the disk is below its free-space floor (``FreeSpaceMiddleware``). Deletes, reads and settings never are.
+    var storesData: @Sendable (Request) -> Bool = { _ in false }
+    /// The protocol's retryable server error for a write refused for want of disk space (``FreeSpaceMiddleware``
+    /// adds `Retry-After`).
+    var outOfSpace: @Sendable (Request, _ requestID: String) -> Response = { _, _ in
+        Response(status: .serviceUnavailable, headers: [.contentType: "text/plain"],
+                 body: .init(byteBuffer: .init(string: OutOfSpaceAnswer.message + "\n")))
+    }
 
     /// The dialects in the order they are asked; the last claims everything.
-    static let all: [FrontDoorDialect] = [.oci, .ecr, .ec2, .ebs, .glacier]
+    static let all: [FrontDoorDialect] = [.oci, .ecr, .ec2, .ebs, .admin, .glacier]
 
     /// The dialect of a request.
     static func of(_ request: Request) -> FrontDoorDialect {

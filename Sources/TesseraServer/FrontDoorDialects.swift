@@ -2,6 +2,7 @@ import Hummingbird
 import HTTPTypes
 import TesseraEBSAPI
 import TesseraECRAPI
+import TesseraFrontDoor
 import TesseraGlacierAPI
 import TesseraOCIAPI
 import TesseraSigV4
@@ -19,6 +20,15 @@ extension FrontDoorDialect {
             },
             verifiesBodyAsItStreams: { _ in false })
         dialect.signedWithSigV4 = false
+        dialect.storesData = { request in
+            let path = request.uri.path
+            switch request.method {
+            case .post, .patch: return path.contains("/blobs/uploads")
+            case .put: return path.contains("/blobs/uploads") || path.contains("/manifests/")
+            default: return false
+            }
+        }
+        dialect.outOfSpace = { _, _ in OCIAPI.error(status: 503, code: "UNKNOWN", message: OutOfSpaceAnswer.message) }
         return dialect
     }()
 
@@ -45,7 +55,12 @@ extension FrontDoorDialect {
             case .public?: ["ecr-public"]
             case nil: []
             }
-        })
+        },
+        storesData: { request in
+            let operation = request.headers[amzTarget]?.split(separator: ".").last ?? ""
+            return ["InitiateLayerUpload", "UploadLayerPart", "PutImage"].contains(operation)
+        },
+        outOfSpace: { _, _ in ECRAPI.error(code: "ServerException", message: OutOfSpaceAnswer.message) })
 
     /// EC2's Query protocol: `POST /` with a form body.
     static let ec2 = FrontDoorDialect(
@@ -69,7 +84,12 @@ extension FrontDoorDialect {
                                            origin: .authentication))
         },
         verifiesBodyAsItStreams: { _ in false },
-        signingNames: { _ in ["ebs"] })
+        signingNames: { _ in ["ebs"] },
+        storesData: { request in
+            // StartSnapshot (POST /snapshots) and PutSnapshotBlock (PUT /snapshots/ID/blocks/INDEX).
+            (request.method == .post && request.uri.path == "/snapshots") || (request.method == .put && request.uri.path.contains("/blocks/"))
+        },
+        outOfSpace: { _, _ in EBSResponse.error(EBSWireError(.internalServer, OutOfSpaceAnswer.message)) })
 
     /// Glacier: every other path.
     static let glacier = FrontDoorDialect(
@@ -80,7 +100,38 @@ extension FrontDoorDialect {
             GlacierResponse.error(GlacierWireError(.unknownOperation, "No operation matches \(request.method.rawValue) \(request.uri.path)."))
         },
         verifiesBodyAsItStreams: { _ in false },
-        signingNames: { _ in ["glacier"] })
+        signingNames: { _ in ["glacier"] },
+        storesData: { request in
+            // `/ACCOUNT/vaults/VAULT/archives` (UploadArchive), `…/multipart-uploads` (InitiateMultipartUpload) and
+            // `…/multipart-uploads/ID` (UploadMultipartPart).
+            let parts = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count >= 5, parts[2] == "vaults" else { return false }
+            switch (request.method, parts.count, parts[4]) {
+            case (.post, 5, "archives"), (.post, 5, "multipart-uploads"), (.put, 6, "multipart-uploads"): return true
+            default: return false
+            }
+        },
+        outOfSpace: { _, _ in GlacierResponse.error(GlacierWireError(.serviceUnavailable, OutOfSpaceAnswer.message)) })
+
+    /// Tessera's own operations (`/admin/…`, docs/operating.md#disk-space), signed with SigV4 for the service
+    /// name `tessera` by any account in the credentials file; errors in the JSON 1.1 shape the SDKs read.
+    static let admin = FrontDoorDialect(
+        name: "admin",
+        claims: { $0.uri.path.hasPrefix("/admin/") },
+        authFailure: { error, _, _ in
+            let code = switch error {
+            case .missingAuthenticationToken: "MissingAuthenticationTokenException"
+            case .incompleteSignature, .unsupportedAlgorithm: "IncompleteSignatureException"
+            case .unrecognizedClient: "UnrecognizedClientException"
+            case .signatureDoesNotMatch, .expired, .notYetCurrent, .presignedExpired, .wrongScope: "InvalidSignatureException"
+            }
+            return AdminAPI.error(status: .forbidden, code: code, message: error.message)
+        },
+        unknownOperation: { request, _ in
+            AdminAPI.error(status: .notFound, code: "UnknownOperationException", message: "No operation matches \(request.method.rawValue) \(request.uri.path).")
+        },
+        verifiesBodyAsItStreams: { _ in false },
+        signingNames: { _ in ["tessera"] })
 
     static let amzTarget = HTTPField.Name("X-Amz-Target")!
 }

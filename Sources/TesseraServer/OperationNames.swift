@@ -48,6 +48,7 @@ enum OperationNames {
         "GET /ecr-layers/{repository}/{digest}": "DownloadLayer",
         "GET /health": "Health",
         "GET /metrics": "Metrics",
+        "POST /admin/gc": "CollectGarbage",
     ]
 
     /// The operation of an answered request; `unknown` for a path no route took.

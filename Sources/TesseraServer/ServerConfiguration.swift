@@ -29,6 +29,9 @@ public struct ServerConfiguration: Sendable {
     public var lifecycleInterval: TimeInterval = 3600
     /// Connections open at once; more are closed as they are accepted.
     public var maxConnections = 1024
+    /// Bytes that must stay free on the data directory's disk: below it, requests that store new data are
+    /// refused with a retryable error (0: no floor). See docs/operating.md#disk-space.
+    public var minimumFreeSpace: Int64 = 256 << 20
     /// PEM certificate chain and private key: both set, the server speaks HTTPS (HTTP/1.1 over TLS) only.
     public var tlsCertificateFile: String?
     public var tlsKeyFile: String?

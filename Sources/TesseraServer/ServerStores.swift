@@ -22,19 +22,37 @@ public struct ServerStores: Sendable {
     public let blockTokenKey: [UInt8]
     /// The key that signs registry passwords and layer download URLs (`registry-token.key`, made on first start).
     public let registryTokenKey: [UInt8]
+    /// The data directory's free space and the floor below which new data is refused.
+    public let freeSpace: FreeSpaceFloor
+    let reserve: FreeSpaceReserve
 
-    /// Opens the stores, creating the directory on first use.
-    public static func open(dataDirectory: String, logger: Logger) async throws -> ServerStores {
+    /// Opens the stores, creating the directory on first use. The free-space reserve is released first, so
+    /// SQLite can open (and recover) its files even on a disk something else has filled, and made again
+    /// afterwards if there is room.
+    /// - Parameter minimumFreeSpace: the free-space floor in bytes (0: none).
+    public static func open(dataDirectory: String, minimumFreeSpace: Int64 = 0, logger: Logger) async throws -> ServerStores {
         do {
             try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         } catch {
             throw ConfigurationError("cannot create data directory \(dataDirectory): \(error.localizedDescription)")
         }
+        let space = FreeSpaceFloor(path: dataDirectory, floor: minimumFreeSpace)
+        let reserve = FreeSpaceReserve(dataDirectory: dataDirectory, floor: minimumFreeSpace)
+        if let free = space.available(), free < reserve.size {
+            reserve.release(logger: logger, reason: "the disk is full at startup")
+        }
+        if let free = space.available(), !space.admitsNewWrites() {
+            logger.warning("the data directory's disk is below the free-space floor: new data is refused until space is freed",
+                           metadata: ["tessera.free_bytes": "\(free)", "tessera.floor_bytes": "\(space.floor)"])
+        }
         let metadata = try await SQLMetadataStore.sqlite(path: dataDirectory + "/metadata.sqlite", logger: logger)
-        let blobs = try await FileSystemBlobStore(root: dataDirectory + "/blobs", threadPool: blobThreadPool)
+        let blobs = try await FileSystemBlobStore(root: dataDirectory + "/blobs", threadPool: blobThreadPool,
+                                                  minimumFreeSpace: minimumFreeSpace)
         let key = try loadOrMakeKey(at: dataDirectory + "/block-token.key")
         let registryKey = try loadOrMakeKey(at: dataDirectory + "/registry-token.key")
-        return ServerStores(metadata: metadata, blobs: blobs, blockTokenKey: key, registryTokenKey: registryKey)
+        reserve.restore(space, logger: logger)
+        return ServerStores(metadata: metadata, blobs: blobs, blockTokenKey: key, registryTokenKey: registryKey,
+                            freeSpace: space, reserve: reserve)
     }
 
     /// Reads a 32-byte hex key, making and keeping a random one on first use.

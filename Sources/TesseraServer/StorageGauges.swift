@@ -1,4 +1,5 @@
 import Prometheus
+import TesseraBlobStoreFileSystem
 import TesseraEngine
 import TesseraStorage
 
@@ -30,5 +31,15 @@ struct StorageGauges: Sendable {
         registry.makeGauge(descriptor: MetricNameDescriptor(
             namespace: "tessera", metricName: "stored", unitName: "bytes",
             helpText: "Bytes of the blobs in the store after the last garbage collection sweep; logical bytes over this is the saving from storing each blob once.")).set(Double(sweep.keptBytes))
+    }
+
+    /// The data directory's free space and the floor below which new data is refused.
+    func update(_ space: FreeSpaceFloor) {
+        registry.makeGauge(descriptor: MetricNameDescriptor(
+            namespace: "tessera", metricName: "disk_free", unitName: "bytes",
+            helpText: "Bytes free for writing on the data directory's file system.")).set(Double(space.available() ?? -1))
+        registry.makeGauge(descriptor: MetricNameDescriptor(
+            namespace: "tessera", metricName: "disk_free_floor", unitName: "bytes",
+            helpText: "The free-space floor (--min-free-space): below it, requests that store data are refused.")).set(Double(space.floor))
     }
 }

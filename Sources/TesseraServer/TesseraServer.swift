@@ -26,11 +26,13 @@ public enum TesseraServer {
         logger.logLevel = configuration.logLevel
         let tls = try TLSSettings.load(certificateFile: configuration.tlsCertificateFile, keyFile: configuration.tlsKeyFile)
         try ListenAddressCheck.ensureAvailable(host: configuration.host, port: configuration.port)
-        let stores = try await ServerStores.open(dataDirectory: configuration.dataDirectory, logger: logger)
+        let stores = try await ServerStores.open(dataDirectory: configuration.dataDirectory,
+                                                 minimumFreeSpace: configuration.minimumFreeSpace, logger: logger)
         let credentials = try CredentialLoading.load(configuration, announce: announce)
-        let router = makeRouter(configuration: configuration, stores: stores, credentials: credentials, metrics: metrics)
+        let collection = makeGarbageCollection(configuration: configuration, stores: stores, metrics: metrics, logger: logger)
+        let router = makeRouter(configuration: configuration, stores: stores, credentials: credentials, metrics: metrics,
+                                collection: collection)
         let host = configuration.host
-        let collector = GarbageCollector(blobs: stores.blobs, references: stores.metadata, grace: configuration.gcGrace)
         let registry = registryService(configuration, stores)
         let http: HTTPServerBuilder = .http1LargeReads(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout * 1_000_000_000)),
                                                        maximumConnections: configuration.maxConnections, metrics: metrics)
@@ -42,13 +44,13 @@ public enum TesseraServer {
             services: [
                 // Expired uploads go first, so the sweep that follows frees their bytes.
                 PeriodicService(name: "garbage collected", interval: configuration.gcInterval, logger: logger) {
-                    let expired = try await registry.expireUploads()
-                    let sweep = try await collector.sweep()
-                    StorageGauges(registry: metrics).update(sweep)
-                    guard sweep.deleted > 0 || expired.uploads > 0 || expired.links > 0 else { return nil }
+                    let outcome = try await collection.run(onDemand: false)
+                    let sweep = outcome.sweep
+                    guard sweep.deleted > 0 || outcome.expiredUploads > 0 || outcome.droppedLinks > 0 else { return nil }
                     return ["tessera.gc.deleted": .stringConvertible(sweep.deleted), "tessera.gc.examined": .stringConvertible(sweep.examined),
-                            "tessera.registry.expired_uploads": .stringConvertible(expired.uploads),
-                            "tessera.registry.dropped_links": .stringConvertible(expired.links)]
+                            "tessera.gc.freed_bytes": .stringConvertible(sweep.deletedBytes),
+                            "tessera.registry.expired_uploads": .stringConvertible(outcome.expiredUploads),
+                            "tessera.registry.dropped_links": .stringConvertible(outcome.droppedLinks)]
                 },
                 PeriodicService(name: "lifecycle policies applied", interval: configuration.lifecycleInterval, logger: logger) {
                     let applied = try await registry.applyLifecyclePolicies()
@@ -71,18 +73,36 @@ public enum TesseraServer {
         try await stores.metadata.close()
     }
 
+    /// The sweeps of one server: periodic, on demand and when the disk runs low.
+    static func makeGarbageCollection(configuration: ServerConfiguration, stores: ServerStores, metrics: PrometheusCollectorRegistry,
+                                      logger: Logger) -> GarbageCollection {
+        GarbageCollection(collector: GarbageCollector(blobs: stores.blobs, references: stores.metadata, grace: configuration.gcGrace),
+                          registry: registryService(configuration, stores), space: stores.freeSpace, reserve: stores.reserve,
+                          gauges: StorageGauges(registry: metrics), configuredGrace: configuration.gcGrace, logger: logger)
+    }
+
     /// The router with every route and middleware; also used by in-process tests.
     public static func makeRouter(configuration: ServerConfiguration, stores: ServerStores, credentials: CredentialStore,
                                   metrics: PrometheusCollectorRegistry) -> Router<TesseraRequestContext> {
+        makeRouter(configuration: configuration, stores: stores, credentials: credentials, metrics: metrics,
+                   collection: makeGarbageCollection(configuration: configuration, stores: stores, metrics: metrics,
+                                                     logger: Logger(label: "tessera")))
+    }
+
+    static func makeRouter(configuration: ServerConfiguration, stores: ServerStores, credentials: CredentialStore,
+                           metrics: PrometheusCollectorRegistry, collection: GarbageCollection) -> Router<TesseraRequestContext> {
         let router = Router(context: TesseraRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: RequestMetricsMiddleware(registry: metrics))
         router.add(middleware: SigV4AuthMiddleware(credentials: credentials, clock: { Date() }))
         router.add(middleware: UnknownOperationMiddleware())
+        router.add(middleware: FreeSpaceMiddleware(space: stores.freeSpace, collection: collection))
+        AdminAPI.register(on: router, collection: collection, space: stores.freeSpace)
         router.get("/health") { _, _ in Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
         let gauges = StorageGauges(registry: metrics)
         router.get("/metrics") { _, context in
             do {
+                gauges.update(stores.freeSpace)
                 gauges.update(try await stores.metadata.storageFigures())
             } catch {
                 context.logger.error("storage failure", metadata: ["tessera.error": .string("\(error)")])

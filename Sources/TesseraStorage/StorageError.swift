@@ -10,6 +10,9 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     case backend(String)
     /// A write lost a race with another write of the same record.
     case conflict(String)
+    /// The write was refused, or failed, because the store's disk is full or below its free-space floor; the
+    /// text says where, for the log. Retrying after space is freed succeeds.
+    case outOfSpace(String)
 
     public var description: String {
         switch self {
@@ -17,6 +20,7 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .corrupt(let digest): "blob \(digest.hex) does not match its digest"
         case .backend(let text): "storage backend failure: \(text)"
         case .conflict(let text): "conflicting write: \(text)"
+        case .outOfSpace(let text): "out of disk space: \(text)"
         }
     }
 }

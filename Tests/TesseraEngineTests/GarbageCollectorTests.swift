@@ -23,7 +23,8 @@ struct GarbageCollectorTests {
             try await engine.service.abortMultipartUpload(accountID: engine.account, vault: engine.vault, uploadID: uploadID)
             #expect(await engine.blobs.blobCount == 2)
             let sweep = try await Self.sweepIgnoringAge(engine)
-            #expect(sweep == GarbageCollector.Sweep(examined: 2, deleted: 1, keptBlobs: 1, keptBytes: 3000))
+            #expect(sweep == GarbageCollector.Sweep(examined: 2, deleted: 1, deletedBytes: Int64(Self.mib),
+                                                            keptBlobs: 1, keptBytes: 3000))
             #expect(await engine.blobs.blobCount == 1)
             let job = try await engine.retrieve(created.archiveID)
             expectSameBytes(try await engine.output(job.id).bytes, archive, "the archive survives the sweep")
@@ -64,6 +65,9 @@ struct GarbageCollectorTests {
             #expect(try await collector.sweep() == GarbageCollector.Sweep(examined: 1, deleted: 0, keptBlobs: 1,
                                                                           keptBytes: Int64(Self.mib)))
             #expect(await engine.blobs.blobCount == 1)
+            // A sweep on demand runs with the grace it is given instead of the collector's.
+            #expect(try await collector.sweep(grace: -60).deleted == 1)
+            #expect(await engine.blobs.blobCount == 0)
         }
     }
 }

@@ -5,6 +5,8 @@ public enum AWSService: String, Sendable, CaseIterable {
     case ec2
     case ecr
     case ecrPublic = "ecr-public"
+    /// Tessera's own operations (`/admin/…`), signed for the service name `tessera`.
+    case tessera
 
     /// The name in SigV4 credential scopes.
     public var signingName: String { rawValue }
@@ -18,6 +20,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .ec2: "EC2"
         case .ecr: "ECR"
         case .ecrPublic: "ECR_PUBLIC"
+        case .tessera: "TESSERA"
         }
     }
 
@@ -29,6 +32,8 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .ecr: return "https://api.ecr.\(region).\(domain)"
         // ECR Public has one endpoint, in us-east-1.
         case .ecrPublic: return "https://api.ecr-public.us-east-1.amazonaws.com"
+        // Not an AWS service: `tessera serve`'s default address.
+        case .tessera: return "http://127.0.0.1:9000"
         }
     }
 }

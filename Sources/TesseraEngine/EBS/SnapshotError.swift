@@ -1,3 +1,4 @@
+import TesseraStorage
 /// What the snapshot service refuses. The EBS front door maps every case, in one exhaustive switch, to
 /// EBS's wire errors (docs/aws/ebs.md#errors).
 public enum SnapshotError: Error, Sendable, Equatable {
@@ -25,4 +26,16 @@ public enum SnapshotError: Error, Sendable, Equatable {
     case checksumMismatch(computed: String, expected: String)
     /// A storage failure; never the client's fault.
     case storageFailure(String)
+    /// The disk is full or below the free-space floor; the same request succeeds once space is freed.
+    case outOfSpace(String)
+
+    /// A storage failure as the snapshot service reports it.
+    init(_ error: StorageError) {
+        if case .outOfSpace(let text) = error { self = .outOfSpace(text) } else { self = .storageFailure(error.description) }
+    }
+
+    /// A failure of the shared ingest pipeline as the snapshot service reports it.
+    init(_ error: EngineError) {
+        if case .outOfSpace(let text) = error { self = .outOfSpace(text) } else { self = .storageFailure(String(describing: error)) }
+    }
 }

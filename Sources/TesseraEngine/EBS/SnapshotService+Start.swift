@@ -102,7 +102,7 @@ extension SnapshotService {
             // A concurrent request with the same token won; answer as its repeat would.
             return try await startSnapshot(accountID: accountID, region: region, parameters)
         } catch let error as StorageError {
-            throw SnapshotError.storageFailure(error.description)
+            throw SnapshotError(error)
         }
         return snapshot
     }

@@ -61,7 +61,7 @@ extension SnapshotService {
         } catch StorageError.notFound {
             throw SnapshotError.snapshotNotFound("The snapshot '\(snapshotID)' does not exist.")
         } catch let error as StorageError {
-            throw SnapshotError.storageFailure(error.description)
+            throw SnapshotError(error)
         }
         return computed
     }

@@ -90,6 +90,6 @@ func snapshotStorage<T>(isolation: isolated (any Actor)? = #isolation, _ body: (
     do {
         return try await storage(body)
     } catch let error as EngineError {
-        throw SnapshotError.storageFailure(String(describing: error))
+        throw SnapshotError(error)
     }
 }

@@ -31,7 +31,7 @@ extension GlacierService {
         } catch StorageError.notFound {
             throw EngineError.vaultNotFound(accountID: accountID, vault: vault)
         } catch let error as StorageError {
-            throw EngineError.storageFailure(error.description)
+            throw EngineError(error)
         }
         return ArchiveCreated(archiveID: archive.id, treeHash: computed)
     }

@@ -52,7 +52,7 @@ extension GlacierService {
         } catch StorageError.conflict, StorageError.notFound {
             throw EngineError.uploadNotFound(id: uploadID)
         } catch let error as StorageError {
-            throw EngineError.storageFailure(error.description)
+            throw EngineError(error)
         }
         return computed
     }
@@ -108,7 +108,7 @@ extension GlacierService {
         } catch StorageError.notFound {
             throw EngineError.vaultNotFound(accountID: accountID, vault: vault)
         } catch let error as StorageError {
-            throw EngineError.storageFailure(error.description)
+            throw EngineError(error)
         }
         return ArchiveCreated(archiveID: archive.id, treeHash: computed)
     }
@@ -125,7 +125,7 @@ extension GlacierService {
             } catch StorageError.conflict {
                 return try await abortMultipartUpload(accountID: accountID, vault: vault, uploadID: uploadID)
             } catch let error as StorageError {
-                throw EngineError.storageFailure(error.description)
+                throw EngineError(error)
             }
         }
     }
@@ -163,7 +163,7 @@ extension GlacierService {
         } catch StorageError.notFound {
             throw EngineError.invalidParameter("Invalid marker: \(marker ?? "")")
         } catch let error as StorageError {
-            throw EngineError.storageFailure(error.description)
+            throw EngineError(error)
         }
     }
 

@@ -112,7 +112,7 @@ extension GlacierService {
                 return String(decoding: try JSONEncoder().encode(next), as: UTF8.self)
             }
         } catch let error as StorageError {
-            throw EngineError.storageFailure(error.description)
+            throw EngineError(error)
         }
     }
 }

@@ -35,7 +35,7 @@ extension GlacierService {
         } catch StorageError.notFound {
             throw EngineError.vaultNotFound(accountID: accountID, vault: name)
         } catch let error as StorageError {
-            throw EngineError.storageFailure(error.description)
+            throw EngineError(error)
         }
         guard deleted else { throw EngineError.vaultNotEmpty(accountID: accountID, vault: name) }
     }

@@ -59,6 +59,8 @@ public enum RegistryError: Error, Sendable, Equatable {
     case registryNotFound(String)
     /// A stored blob failed its digest check or a backend failed; never the client's fault.
     case storageFailure(String)
+    /// The disk is full or below the free-space floor; the same request succeeds once space is freed.
+    case outOfSpace(String)
 
     /// Documents the registry keeps per repository or per registry.
     public enum SettingKind: String, Sendable {

@@ -88,7 +88,7 @@ extension RegistryService {
         } catch is BlobIngest.IngestOverrun {
             throw RegistryError.limitExceeded("A layer part may be at most \(limit) bytes")
         } catch let error as EngineError {
-            throw RegistryError.storageFailure(String(describing: error))
+            throw RegistryError(error)
         }
     }
 

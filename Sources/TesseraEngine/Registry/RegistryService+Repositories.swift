@@ -88,7 +88,7 @@ extension RegistryService {
         } catch StorageError.notFound {
             throw RegistryError.repositoryNotFound(registryID: record.accountID, name: name)
         } catch let error as StorageError {
-            throw RegistryError.storageFailure(error.description)
+            throw RegistryError(error)
         }
         return record
     }

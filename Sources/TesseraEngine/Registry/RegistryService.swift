@@ -136,6 +136,6 @@ func registryStorage<T>(isolation: isolated (any Actor)? = #isolation, _ body: (
     do {
         return try await body()
     } catch let error as StorageError {
-        throw RegistryError.storageFailure(error.description)
+        throw RegistryError(error)
     }
 }
