@@ -9,6 +9,8 @@ let package = Package(
     products: [
         .executable(name: "tessera", targets: ["TesseraCLI"]),
         .library(name: "TesseraClient", targets: ["TesseraClient"]),
+        // The modules that parse client bytes, for the fuzz package in Fuzz/ (docs/fuzzing.md).
+        .library(name: "TesseraParsers", targets: ["TesseraCore", "TesseraSigV4", "TesseraWire", "TesseraEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -66,6 +68,7 @@ let package = Package(
         .target(name: "TesseraFrontDoor", dependencies: [
             "TesseraCore", "TesseraWire",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .target(name: "TesseraGlacierAPI", dependencies: [
             "TesseraCore", "TesseraWire", "TesseraStorage", "TesseraEngine", "TesseraFrontDoor",
@@ -100,6 +103,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ], swiftSettings: strict),
         .target(name: "TesseraClient", dependencies: [

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 import TesseraCore
 
 /// The request context every front door sees: who called (set by the auth middleware), which payload
@@ -17,9 +18,12 @@ public struct TesseraRequestContext: RequestContext {
     public var requestID: String
     /// The account and operation, for the request's summary log line (``RequestAnnotations``).
     public let annotations = RequestAnnotations()
+    /// The connection the request came on (for an interim `100 Continue`, ``ExpectContinueMiddleware``).
+    public let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.channel = source.channel
         self.requestID = RandomID.urlSafe(length: 20)
         // One request id in the logs: the one the response carries (`x-amzn-RequestId`), not Hummingbird's own.
         self.logger[metadataKey: "hb.request.id"] = nil

@@ -94,6 +94,7 @@ public enum TesseraServer {
         let router = Router(context: TesseraRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: RequestMetricsMiddleware(registry: metrics))
+        router.add(middleware: ExpectContinueMiddleware())
         router.add(middleware: SigV4AuthMiddleware(credentials: credentials, clock: { Date() }))
         router.add(middleware: UnknownOperationMiddleware())
         router.add(middleware: FreeSpaceMiddleware(space: stores.freeSpace, collection: collection))
