@@ -205,3 +205,21 @@ def test_unknown_marker_is_a_bad_parameter(glacier, vault, listing):
     else:
         call = lambda: glacier.list_jobs(vaultName=vault, marker="no-such-job")
     expect_error(call, BAD, 400)
+
+
+def test_a_part_sent_chunked_without_content_length_is_refused_as_upload_archive_is(tessera, glacier, vault):
+    import requests
+    from glacier_helpers import API_VERSION, sha256_hex, sigv4_headers
+    from tessera_server import TEST_ACCOUNTS
+    one = TEST_ACCOUNTS["one"]
+    up = initiate(glacier, vault)
+    data = random_bytes(MiB, seed=77)
+    path = f"/-/vaults/{vault}/multipart-uploads/{up.upload_id}"
+    headers = sigv4_headers("PUT", tessera.endpoint + path, one.access_key, one.secret_key, body=data, headers={
+        "x-amz-glacier-version": API_VERSION, "x-amz-content-sha256": sha256_hex(data),
+        "x-amz-sha256-tree-hash": tree_hash(data), "Content-Range": content_range(0, MiB - 1)})
+    # A generator body makes requests use Transfer-Encoding: chunked, with no Content-Length.
+    resp = requests.put(tessera.endpoint + path, headers=headers, data=iter([data[:300_000], data[300_000:]]), timeout=30)
+    assert resp.status_code == 400, resp.text
+    assert resp.json()["code"] == "MissingParameterValueException", resp.text
+    assert ranges_listed(glacier, up) == []

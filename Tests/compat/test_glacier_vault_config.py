@@ -218,3 +218,13 @@ def test_provisioned_capacity_purchase_list_and_limit(glacier_three, glacier):
     expect_error(glacier_three.purchase_provisioned_capacity, "LimitExceededException", 400)
     mine = {u["CapacityId"] for u in glacier.list_provisioned_capacity()["ProvisionedCapacityList"]}
     assert not mine & {u["CapacityId"] for u in units}, "capacity units leaked across accounts"
+
+
+@pytest.mark.parametrize("policy", ['{{{"Version":"2012-10-17"', '["Statement"]', '{"Version": "2012-10-17"}', '"text"'])
+def test_policies_that_are_not_policy_documents_are_refused_and_change_nothing(glacier, vault, policy):
+    expect_error(lambda: glacier.set_vault_access_policy(vaultName=vault, policy={"Policy": policy}),
+                 "InvalidParameterValueException", 400)
+    expect_error(lambda: glacier.get_vault_access_policy(vaultName=vault), "ResourceNotFoundException", 404)
+    expect_error(lambda: glacier.initiate_vault_lock(vaultName=vault, policy={"Policy": policy}),
+                 "InvalidParameterValueException", 400)
+    expect_error(lambda: glacier.get_vault_lock(vaultName=vault), "ResourceNotFoundException", 404)

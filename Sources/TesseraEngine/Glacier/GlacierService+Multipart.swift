@@ -41,7 +41,9 @@ extension GlacierService {
         guard range.first / upload.partSize < Int64(GlacierRules.maxParts) else {
             throw EngineError.invalidParameter("Content-Range: \(contentRange) is beyond part \(GlacierRules.maxParts) of the upload")
         }
-        if let contentLength, contentLength != range.count {
+        // As UploadArchive: a body without Content-Length (chunked transfer coding) is refused, whatever it carries.
+        guard let contentLength else { throw EngineError.missingParameter("Required parameter missing: Content-Length") }
+        guard contentLength == range.count else {
             throw EngineError.invalidParameter("Content-Range: \(contentRange) is incompatible with Content-Length: \(contentLength)")
         }
         let expected = try GlacierRules.treeHash(treeHash)

@@ -10,6 +10,7 @@ extension GlacierService {
     public func initiateVaultLock(accountID: String, vault: String, policy: String?) async throws -> String {
         _ = try await requireVault(accountID, vault)
         guard let policy else { throw EngineError.missingParameter("Required parameter missing: policy") }
+        try VaultPolicyCheck.validate(policy)
         let now = clock.now
         let lock = VaultLock(Policy: policy, State: "InProgress", CreationDate: ISO8601Timestamp.format(now),
                              ExpirationDate: ISO8601Timestamp.format(now.addingTimeInterval(Self.lockWindow)),

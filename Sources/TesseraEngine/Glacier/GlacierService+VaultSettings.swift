@@ -56,6 +56,7 @@ extension GlacierService {
     public func setVaultAccessPolicy(accountID: String, vault: String, policy: String?) async throws {
         _ = try await requireVault(accountID, vault)
         guard let policy else { throw EngineError.missingParameter("Required parameter missing: policy") }
+        try VaultPolicyCheck.validate(policy)
         try await updating(String.self, accountID, vault, .accessPolicy) { _ in policy }
     }
 
