@@ -14,11 +14,15 @@ import Prometheus
 struct LargeReadServerChannel<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
     static var maximumRead: Int { 1 << 20 }
+    /// The first read of a connection: a request head fits, and an idle or slow connection holds no more (the
+    /// allocator grows fast — a read that fills the buffer makes the next one sixteen times larger — so an upload reaches
+    /// ``maximumRead`` within a few reads).
+    static var initialRead: Int { 2048 }
 
     let base: Base
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let allocator = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 64 * 1024, maximum: Self.maximumRead)
+        let allocator = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: Self.initialRead, maximum: Self.maximumRead)
         return channel.setOption(ChannelOptions.recvAllocator, value: allocator).flatMap {
             base.setup(channel: channel, logger: logger)
         }
