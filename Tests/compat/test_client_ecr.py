@@ -47,6 +47,27 @@ def test_push_then_skopeo_pulls_the_same_digests(tessera, env, oci, skopeo, make
     assert again["blobsSent"] == 2 and again["blobs"] == 4   # the new layer and the new config
 
 
+def test_push_to_ecr_public_then_an_anonymous_skopeo_pull(tessera, env, oci, skopeo, make_repository, ecr_public, tmp_path):
+    from oci_helpers import public_name
+    repo = make_repository(public=True)
+    image = build_image(layer_count=2, layer_size=48 << 10)
+    layout = write_oci_layout(tmp_path / "src", {"v1": image})
+    result = run_json(["ecr", "push", "--public", f"{layout}:v1", f"{repo}:v1", "--endpoint-url", tessera.endpoint], env)
+    assert result["digest"] == image.digest and result["blobsSent"] == 3
+    described = ecr_public.describe_images(repositoryName=repo)["imageDetails"]
+    assert [d["imageDigest"] for d in described] == [image.digest]
+    assert described[0]["imageTags"] == ["v1"]
+    # ECR Public repositories are pulled anonymously under /v2/r<account>/<name>.
+    back = tmp_path / "back"
+    run([skopeo, "--insecure-policy", "copy", "--src-tls-verify=false", "--src-no-creds",
+         f"docker://{oci.host}/{public_name(ACCOUNTS['one'].account_id, repo)}:v1", f"oci:{back}:v1"], timeout=120)
+    desc, manifest = read_oci_layout(back, "v1")
+    assert desc["digest"] == image.digest and manifest == image.manifest
+    # A private repository of that name does not exist: the flag is what picks the API.
+    failed = run_client(["ecr", "push", f"{layout}:v1", f"{repo}:v1", "--endpoint-url", tessera.endpoint], env, check=False)
+    assert failed.returncode != 0 and "RepositoryNotFoundException" in one_line_failure(failed)
+
+
 def test_pull_writes_a_layout_skopeo_reads(tessera, env, skopeo, make_repository, tmp_path):
     repo = make_repository()
     children = [build_image(layer_count=2, layer_size=8 << 10, arch=a) for a in ("amd64", "arm64")]

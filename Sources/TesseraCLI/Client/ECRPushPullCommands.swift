@@ -18,6 +18,9 @@ struct ECRPushCommand: AsyncParsableCommand {
     @Option(help: "Blobs in flight at once.")
     var concurrency: Int = 4
 
+    @Flag(help: "Push to an ECR Public repository (the ECR Public API, endpoint AWS_ENDPOINT_URL_ECR_PUBLIC) instead of a private one.")
+    var `public` = false
+
     @OptionGroup var aws: AWSClientOptions
 
     func run() async throws {
@@ -25,7 +28,7 @@ struct ECRPushCommand: AsyncParsableCommand {
             let target = try ImageReference(parsing: destination)
             guard let tag = target.tag else { throw ValidationError("push needs a tag: REPOSITORY:TAG") }
             let (directory, layoutTag) = Self.splitLayout(layout)
-            try await aws.withService(.ecr) { service in
+            try await aws.withService(`public` ? .ecrPublic : .ecr) { service in
                 let reporter = TransferProgressReporter()
                 let push = ECRImagePush(ecr: ECRClient(service: service),
                                         layout: OCIImageLayout(directory: URL(fileURLWithPath: directory).standardizedFileURL),
