@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import Prometheus
 import TesseraFrontDoor
 
@@ -23,7 +24,7 @@ struct RequestMetricsMiddleware: RouterMiddleware {
     static var received: MetricNameDescriptor {
         MetricNameDescriptor(
             namespace: "tessera", metricName: "received_bytes", unitName: "total",
-            helpText: "Request body bytes received, by the lengths requests declare, by service.")
+            helpText: "Request body bytes received, by service: the lengths requests declare, and the bytes read of bodies sent chunked.")
     }
     static var sent: MetricNameDescriptor {
         MetricNameDescriptor(
@@ -40,8 +41,13 @@ struct RequestMetricsMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let service = OperationNames.service(of: request)
+        var request = request
+        let received = registry.makeCounter(descriptor: Self.received, labels: [("service", service)])
         if let length = request.headers[.contentLength].flatMap({ Int64($0) }) {
-            registry.makeCounter(descriptor: Self.received, labels: [("service", service)]).increment(by: length)
+            received.increment(by: length)
+        } else if request.headers[.transferEncoding] != nil {
+            // A chunked body (podman and docker send layers so) declares no length: count it as it is read.
+            request.body = RequestBody(asyncSequence: CountedBody(base: request.body, counter: received))
         }
         let response: Response
         do {
@@ -63,5 +69,27 @@ struct RequestMetricsMiddleware: RouterMiddleware {
                              labels: [("service", service), ("operation", operation), ("status", String(status))]).increment()
         registry.makeDurationHistogram(descriptor: Self.duration, labels: [("service", service), ("operation", operation)],
                                        buckets: Self.buckets).record(ContinuousClock.now - start)
+    }
+}
+
+/// A request body that adds each chunk's size to a counter as it is read.
+struct CountedBody: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let base: RequestBody
+    let counter: Prometheus.Counter
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var base: RequestBody.AsyncIterator
+        let counter: Prometheus.Counter
+
+        mutating func next() async throws -> ByteBuffer? {
+            let chunk = try await base.next()
+            if let chunk { counter.increment(by: Int64(chunk.readableBytes)) }
+            return chunk
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(base: base.makeAsyncIterator(), counter: counter)
     }
 }

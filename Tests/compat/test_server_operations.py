@@ -67,6 +67,23 @@ def test_metrics_count_requests_by_service_operation_and_status(tessera, glacier
     assert not unnamed, unnamed
 
 
+def test_a_chunked_body_is_counted_as_it_is_read(tessera, make_repository, registry_password):
+    """A body sent chunked (podman and docker send layers so) declares no length; its bytes still count."""
+    from oci_helpers import OCIClient
+    oci = OCIClient(tessera.endpoint, registry_password)
+    repo = make_repository()
+    before = requests.get(f"{tessera.endpoint}/metrics", timeout=10).text
+    started = oci.post(f"/v2/{repo}/blobs/uploads/")
+    assert started.status_code == 202, started.text
+    data = random_bytes(300_000)
+    patched = oci.patch(started.headers["Location"], data=iter([data[:100_000], data[100_000:]]),
+                        headers={"Content-Type": "application/octet-stream"})
+    assert patched.status_code == 202, patched.text
+    after = requests.get(f"{tessera.endpoint}/metrics", timeout=10).text
+    assert metric(after, "tessera_received_bytes_total", service="oci") - \
+        metric(before, "tessera_received_bytes_total", service="oci") >= len(data)
+
+
 def test_storage_gauges_show_uploads_in_progress_and_what_dedup_saves(server_factory):
     """Uploads in progress and logical bytes by service at each scrape; the blobs and bytes stored after each
     sweep. The same archive uploaded twice is named twice and stored once."""
