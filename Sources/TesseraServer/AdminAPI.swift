@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import TesseraBlobStoreFileSystem
 import TesseraFrontDoor
+import TesseraWire
 
 /// Tessera's own operations, for operators (docs/operating.md#disk-space): `POST /admin/gc` runs a garbage
 /// collection sweep now, with the minimum grace, and answers what it freed. Signed requests only (service name
@@ -15,7 +16,7 @@ enum AdminAPI {
             }
             do {
                 let outcome = try await collection.run(onDemand: true)
-                let answer = GCAnswer(examinedBlobs: outcome.sweep.examined, deletedBlobs: outcome.sweep.deleted,
+                let answer = GarbageCollectionAnswer(examinedBlobs: outcome.sweep.examined, deletedBlobs: outcome.sweep.deleted,
                                       freedBytes: outcome.sweep.deletedBytes, keptBlobs: outcome.sweep.keptBlobs,
                                       keptBytes: outcome.sweep.keptBytes, expiredUploads: outcome.expiredUploads,
                                       graceSeconds: outcome.grace, freeBytes: space.available(), freeSpaceFloorBytes: space.floor)
@@ -26,19 +27,6 @@ enum AdminAPI {
                 return Self.error(status: .internalServerError, code: "InternalFailure", message: "The sweep failed; the server log says why.")
             }
         }
-    }
-
-    /// The body of `POST /admin/gc`'s answer.
-    struct GCAnswer: Codable {
-        var examinedBlobs: Int
-        var deletedBlobs: Int
-        var freedBytes: Int64
-        var keptBlobs: Int
-        var keptBytes: Int64
-        var expiredUploads: Int
-        var graceSeconds: Double
-        var freeBytes: Int64?
-        var freeSpaceFloorBytes: Int64
     }
 
     /// An error in the JSON 1.1 shape: `x-amzn-ErrorType` and `{"__type", "message"}`.

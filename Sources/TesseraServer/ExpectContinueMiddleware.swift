@@ -16,29 +16,9 @@ struct ExpectContinueMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         var request = request
-        request.body = RequestBody(asyncSequence: ContinueOnFirstRead(base: request.body, interim: InterimContinue(channel: context.channel)))
+        let interim = InterimContinue(channel: context.channel)
+        request.body = RequestBody(asyncSequence: ObservedRequestBody(base: request.body, willRead: { interim.sendOnce() }))
         return try await next(request, context)
-    }
-}
-
-/// A request body that sends `100 Continue` before its first read.
-struct ContinueOnFirstRead: AsyncSequence, Sendable {
-    typealias Element = ByteBuffer
-    let base: RequestBody
-    let interim: InterimContinue
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var base: RequestBody.AsyncIterator
-        let interim: InterimContinue
-
-        mutating func next() async throws -> ByteBuffer? {
-            interim.sendOnce()
-            return try await base.next()
-        }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: base.makeAsyncIterator(), interim: interim)
     }
 }
 

@@ -36,15 +36,7 @@ extension FrontDoorDialect {
     static let ecr = FrontDoorDialect(
         name: "ecr",
         claims: { $0.method == .post && $0.uri.path == "/" && $0.headers[amzTarget] != nil },
-        authFailure: { error, _, _ in
-            let code = switch error {
-            case .missingAuthenticationToken: "MissingAuthenticationTokenException"
-            case .incompleteSignature, .unsupportedAlgorithm: "IncompleteSignatureException"
-            case .unrecognizedClient: "UnrecognizedClientException"
-            case .signatureDoesNotMatch, .expired, .notYetCurrent, .presignedExpired, .wrongScope: "InvalidSignatureException"
-            }
-            return ECRAPI.error(code: code, message: error.message)
-        },
+        authFailure: { error, _, _ in ECRAPI.error(code: jsonAuthErrorCode(error), message: error.message) },
         unknownOperation: { request, _ in
             ECRAPI.error(code: "UnknownOperationException", message: "The operation \(request.headers[amzTarget] ?? "") is not known to this server")
         },
@@ -118,15 +110,7 @@ extension FrontDoorDialect {
     static let admin = FrontDoorDialect(
         name: "admin",
         claims: { $0.uri.path.hasPrefix("/admin/") },
-        authFailure: { error, _, _ in
-            let code = switch error {
-            case .missingAuthenticationToken: "MissingAuthenticationTokenException"
-            case .incompleteSignature, .unsupportedAlgorithm: "IncompleteSignatureException"
-            case .unrecognizedClient: "UnrecognizedClientException"
-            case .signatureDoesNotMatch, .expired, .notYetCurrent, .presignedExpired, .wrongScope: "InvalidSignatureException"
-            }
-            return AdminAPI.error(status: .forbidden, code: code, message: error.message)
-        },
+        authFailure: { error, _, _ in AdminAPI.error(status: .forbidden, code: jsonAuthErrorCode(error), message: error.message) },
         unknownOperation: { request, _ in
             AdminAPI.error(status: .notFound, code: "UnknownOperationException", message: "No operation matches \(request.method.rawValue) \(request.uri.path).")
         },
@@ -134,4 +118,14 @@ extension FrontDoorDialect {
         signingNames: { _ in ["tessera"] })
 
     static let amzTarget = HTTPField.Name("X-Amz-Target")!
+
+    /// The JSON 1.1 protocols' code for a refused signature (ECR, ECR Public, Tessera's admin operations).
+    static func jsonAuthErrorCode(_ error: SigV4Error) -> String {
+        switch error {
+        case .missingAuthenticationToken: "MissingAuthenticationTokenException"
+        case .incompleteSignature, .unsupportedAlgorithm: "IncompleteSignatureException"
+        case .unrecognizedClient: "UnrecognizedClientException"
+        case .signatureDoesNotMatch, .expired, .notYetCurrent, .presignedExpired, .wrongScope: "InvalidSignatureException"
+        }
+    }
 }

@@ -1,5 +1,4 @@
 import Hummingbird
-import NIOCore
 import Prometheus
 import TesseraFrontDoor
 
@@ -47,7 +46,7 @@ struct RequestMetricsMiddleware: RouterMiddleware {
             received.increment(by: length)
         } else if request.headers[.transferEncoding] != nil {
             // A chunked body (podman and docker send layers so) declares no length: count it as it is read.
-            request.body = RequestBody(asyncSequence: CountedBody(base: request.body, counter: received))
+            request.body = RequestBody(asyncSequence: ObservedRequestBody(base: request.body, didRead: { received.increment(by: Int64($0.readableBytes)) }))
         }
         let response: Response
         do {
@@ -69,27 +68,5 @@ struct RequestMetricsMiddleware: RouterMiddleware {
                              labels: [("service", service), ("operation", operation), ("status", String(status))]).increment()
         registry.makeDurationHistogram(descriptor: Self.duration, labels: [("service", service), ("operation", operation)],
                                        buckets: Self.buckets).record(ContinuousClock.now - start)
-    }
-}
-
-/// A request body that adds each chunk's size to a counter as it is read.
-struct CountedBody: AsyncSequence, Sendable {
-    typealias Element = ByteBuffer
-    let base: RequestBody
-    let counter: Prometheus.Counter
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var base: RequestBody.AsyncIterator
-        let counter: Prometheus.Counter
-
-        mutating func next() async throws -> ByteBuffer? {
-            let chunk = try await base.next()
-            if let chunk { counter.increment(by: Int64(chunk.readableBytes)) }
-            return chunk
-        }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: base.makeAsyncIterator(), counter: counter)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TesseraClient
+import TesseraWire
 
 /// `tessera gc`: asks a running server to sweep unreferenced blobs now (`POST /admin/gc`).
 struct GCCommand: AsyncParsableCommand {
@@ -19,22 +20,10 @@ struct GCCommand: AsyncParsableCommand {
 
     @OptionGroup var aws: AWSClientOptions
 
-    struct Answer: Decodable {
-        var examinedBlobs: Int
-        var deletedBlobs: Int
-        var freedBytes: Int64
-        var keptBlobs: Int
-        var keptBytes: Int64
-        var expiredUploads: Int
-        var graceSeconds: Double
-        var freeBytes: Int64?
-        var freeSpaceFloorBytes: Int64
-    }
-
     func run() async throws {
         try await ClientFailure.run {
             let answer = try await aws.withService(.tessera) { service in
-                try service.decode(Answer.self, from: await service.send(.json(method: "POST", path: "/admin/gc", body: [])))
+                try service.decode(GarbageCollectionAnswer.self, from: await service.send(.json(method: "POST", path: "/admin/gc", body: [])))
             }
             ResultPrinter.print(["deletedBlobs": answer.deletedBlobs, "freedBytes": answer.freedBytes,
                                  "keptBlobs": answer.keptBlobs, "keptBytes": answer.keptBytes,
