@@ -37,6 +37,18 @@ def make_file(path, size):
             written += n
 
 
+
+def terminate(proc, timeout=10):
+    """SIGTERM, then SIGKILL after `timeout` seconds; waits for the process either way."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
 class Server:
     """A `tessera serve` (or moto_server) on a free loopback port, with its peak RSS read from /proc."""
 
@@ -71,12 +83,7 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        terminate(self.proc)
         self.drain.shutdown(wait=False)
 
 

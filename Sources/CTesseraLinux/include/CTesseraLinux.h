@@ -22,6 +22,6 @@ int ctessera_clear_direct(int fd);
 
 /// Sets glibc's malloc mmap threshold and heap trim threshold (mallopt); returns 0, or -1 when glibc
 /// refused a value. Does nothing and returns 0 on other C libraries.
-int ctessera_tune_allocator(int mmap_threshold, int trim_threshold);
+int ctessera_tune_allocator(int mmap_threshold, int trim_threshold, int arena_max);
 
 #endif
