@@ -3,8 +3,10 @@ public struct InclusiveByteRange: Hashable, Sendable, CustomStringConvertible {
     public let first: Int64
     public let last: Int64
 
+    /// Nil for a negative or backward range, and for one ending at `Int64.max`, whose count and half-open
+    /// end would not fit in an `Int64`.
     public init?(first: Int64, last: Int64) {
-        guard first >= 0, last >= first else { return nil }
+        guard first >= 0, last >= first, last < Int64.max else { return nil }
         self.first = first
         self.last = last
     }

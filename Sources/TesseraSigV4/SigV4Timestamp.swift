@@ -37,17 +37,21 @@ public struct SigV4Timestamp: Sendable, Equatable, Comparable {
     }
 
     /// Parses an RFC 1123 HTTP date such as `Fri, 25 May 2012 00:24:53 GMT` (zone `GMT`, `UTC`, `+0000` or
-    /// `-0000`, the last being what botocore's `formatdate` writes); nil if malformed.
+    /// `-0000`, the last being what botocore's `formatdate` writes); nil if malformed. Its numbers are digits
+    /// only: `Int` alone would also read a sign, and a year such as `-024` has no ISO 8601 basic form to sign.
     public init?(rfc1123 text: String) {
         let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        func number(_ text: Substring) -> Int? {
+            text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ? Int(text) : nil
+        }
         let parts = text.split(separator: " ", omittingEmptySubsequences: true)
         guard parts.count == 6, parts[0].hasSuffix(","), ["GMT", "UTC", "+0000", "-0000"].contains(parts[5]),
-              let day = Int(parts[1]), let monthIndex = months.firstIndex(of: parts[2].lowercased()),
-              let year = Int(parts[3]), parts[3].count == 4
+              let day = number(parts[1]), let monthIndex = months.firstIndex(of: parts[2].lowercased()),
+              let year = number(parts[3]), parts[3].count == 4
         else { return nil }
         let clock = parts[4].split(separator: ":", omittingEmptySubsequences: false)
         guard clock.count == 3, clock.allSatisfy({ $0.count == 2 }),
-              let hour = Int(clock[0]), let minute = Int(clock[1]), let second = Int(clock[2])
+              let hour = number(clock[0]), let minute = number(clock[1]), let second = number(clock[2])
         else { return nil }
         self.init(year: year, month: monthIndex + 1, day: day, hour: hour, minute: minute, second: second)
     }

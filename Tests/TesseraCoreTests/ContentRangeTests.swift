@@ -65,6 +65,17 @@ struct ContentRangeTests {
         #expect(InclusiveByteRange(dashed: text) == nil, "\"\(text)\" should be rejected")
     }
 
+    /// Found by the content-range fuzz target: a range ending at Int64.max trapped computing its count,
+    /// which Glacier's UploadMultipartPart and the OCI door's chunk uploads do right after parsing.
+    @Test func refusesARangeWhoseCountWouldOverflow() throws {
+        #expect(InclusiveByteRange(contentRange: "bytes 0-9223372036854775807/*") == nil)
+        #expect(InclusiveByteRange(dashed: "1048576-9223372036854775807") == nil)
+        #expect(InclusiveByteRange(first: 0, last: .max) == nil)
+        let widest = try #require(InclusiveByteRange(contentRange: "bytes 0-9223372036854775806/*"))
+        #expect(widest.count == .max)
+        #expect(widest.halfOpen == 0..<Int64.max)
+    }
+
     @Test func memberwiseInitRefusesNegativeAndBackwardRanges() {
         #expect(InclusiveByteRange(first: -1, last: 5) == nil)
         #expect(InclusiveByteRange(first: 5, last: 4) == nil)

@@ -133,4 +133,13 @@ extension ImageManifestTests {
         let parsed = try ImageManifest(Self.imageText(layers: text), declaredMediaType: nil)
         #expect(parsed.imageSize == Int64(10 + 4096 + 123_456_789_012))
     }
+
+    /// Found while writing the image-manifest fuzz target: sizes each valid but adding up past Int64.max
+    /// trapped in imageSize, which PutImage reads for every image manifest it stores.
+    @Test func sizesThatAddUpPastInt64MaxAreRefused() throws {
+        let text = "[\(Self.descriptor(Self.layerType, Self.layer, Int.max - 10)), \(Self.descriptor(Self.layerType, Self.digest("second"), 1))]"
+        #expect(Self.refusal(Self.imageText(layers: text)) == "The sizes of config and layers add up to more than 9223372036854775807 bytes")
+        let largest = "[\(Self.descriptor(Self.layerType, Self.layer, Int.max - 10))]"
+        #expect(try ImageManifest(Self.imageText(layers: largest), declaredMediaType: nil).imageSize == .max)
+    }
 }

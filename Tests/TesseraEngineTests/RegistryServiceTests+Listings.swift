@@ -66,6 +66,27 @@ extension RegistryServiceTests {
         }
     }
 
+    /// Found while writing the wire-values fuzz target: a token carrying a push time near Int64.max
+    /// milliseconds trapped converting it back to milliseconds for the metadata store.
+    @Test(arguments: ["9223372036854775807", "253402300800000", "-9223372036854775808"])
+    func aTokenWithAPushTimeOutOfRangeIsRefused(millis: String) async throws {
+        let token = Base64URL.encode(Array("tessera-page:\(millis) sha256:\(String(repeating: "0", count: 64))".utf8))
+        try await withRegistry { registry in
+            for ids in [true, false] {
+                await expectRegistryError("an out-of-range nextToken", matches: { if case .invalidParameter("nextToken", _) = $0 { true } else { false } }) {
+                    if ids {
+                        _ = try await registry.service.listImageIDs(registry.owner, registryID: nil, .private, name: Self.name,
+                                                                   filter: ImageListingFilter(), maxResults: nil, nextToken: token)
+                    } else {
+                        _ = try await registry.service.listImages(registry.owner, registryID: nil, .private, name: Self.name,
+                                                                 filter: ImageListingFilter(), maxResults: nil, nextToken: token,
+                                                                 action: "DescribeImages")
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     func aTagDeletedBetweenPagesDoesNotHideTheNextOne() async throws {
         try await withRegistry { registry in

@@ -54,4 +54,15 @@ struct CanonicalPartsTests {
         }
         #expect(SigV4Timestamp(Date(timeIntervalSince1970: 1_337_905_493.999)).iso8601Basic == "20120525T002453Z")
     }
+
+    /// Found while writing the wire-values fuzz target, whose round trip through the ISO 8601 basic form
+    /// fails on it: `Int` read signs, so a `Date` header's year `-024` gave a time whose ISO 8601 basic form,
+    /// the one the verifier signs with, was `0-240501T120000Z`.
+    @Test func rfc1123NumbersAreDigitsOnly() {
+        for bad in ["Wed, 01 May -024 12:00:00 GMT", "Wed, 01 May +024 12:00:00 GMT", "Wed, +1 May 2024 12:00:00 GMT",
+                    "Wed, 01 May 2024 +2:00:00 GMT", "Wed, 01 May 2024 12:-0:00 GMT", "Wed, 01 May 2024 12:00:+0 GMT"] {
+            #expect(SigV4Timestamp(rfc1123: bad) == nil, "\(bad)")
+        }
+        #expect(SigV4Timestamp(rfc1123: "Wed, 1 May 2024 12:00:00 GMT")?.iso8601Basic == "20240501T120000Z")
+    }
 }

@@ -116,3 +116,17 @@ def test_bad_signature_is_an_ec2_auth_failure(tessera):
     assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 401
     metadata = error.value.response["ResponseMetadata"]
     assert metadata["RequestId"] == metadata["HTTPHeaders"]["x-amzn-requestid"], "one request id, in the body and the header"
+
+
+def test_a_snapshot_id_numbered_past_any_integer_still_filters(tessera, ebs, ec2):
+    """`SnapshotId.99999999999999999999` once fell out of the list, and DescribeSnapshots described every snapshot."""
+    import requests
+    from glacier_helpers import sigv4_headers
+    one = TEST_ACCOUNTS["one"]
+    ebs.start_snapshot(VolumeSize=1)  # at least one snapshot exists that must not be listed
+    body = "Action=DescribeSnapshots&Version=2016-11-15&SnapshotId.99999999999999999999=snap-0123456789abcdef0"
+    headers = sigv4_headers("POST", tessera.endpoint + "/", one.access_key, one.secret_key, body=body.encode(), service="ec2",
+                            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+    resp = requests.post(tessera.endpoint + "/", data=body.encode(), headers=headers, timeout=30)
+    assert resp.status_code == 400, resp.text
+    assert "<Code>InvalidSnapshot.NotFound</Code>" in resp.text, resp.text

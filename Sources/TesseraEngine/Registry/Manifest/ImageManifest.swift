@@ -37,7 +37,11 @@ public struct ImageManifest: Sendable, Equatable {
             guard object["manifests"] == nil else { throw .invalidManifest("An image manifest must not list manifests") }
             guard let config = object["config"] else { throw .invalidManifest("config is required") }
             let layers = try Self.descriptors(object["layers"], member: "layers", required: mediaType == ManifestMediaType.dockerManifest)
-            kind = .image(config: try Self.descriptor(config, member: "config"), layers: layers)
+            let configDescriptor = try Self.descriptor(config, member: "config")
+            guard Self.totalSize(configDescriptor, layers) != nil else {
+                throw .invalidManifest("The sizes of config and layers add up to more than \(Int64.max) bytes")
+            }
+            kind = .image(config: configDescriptor, layers: layers)
         } else {
             guard object["config"] == nil && object["layers"] == nil else {
                 throw .invalidManifest("An index must not have config or layers")
@@ -78,7 +82,19 @@ public struct ImageManifest: Sendable, Equatable {
     /// The size ECR reports for an image manifest: config plus layers.
     public var imageSize: Int64? {
         guard case .image(let config, let layers) = kind else { return nil }
-        return layers.reduce(config.size) { $0 + $1.size }
+        return Self.totalSize(config, layers)
+    }
+
+    /// Config plus layers, or nil when the declared sizes add up to more than an `Int64` holds (which
+    /// `init` refuses).
+    static func totalSize(_ config: ManifestDescriptor, _ layers: [ManifestDescriptor]) -> Int64? {
+        var total = config.size
+        for layer in layers {
+            let (sum, overflow) = total.addingReportingOverflow(layer.size)
+            if overflow { return nil }
+            total = sum
+        }
+        return total
     }
 
     static func descriptors(_ value: PolicyJSON?, member: String, required: Bool) throws(RegistryError) -> [ManifestDescriptor] {
