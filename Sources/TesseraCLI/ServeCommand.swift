@@ -34,7 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log format: text (one readable line per event) or json (one JSON object per line, for log shippers). (default: text)")
     var logFormat: String?
 
-    @Option(help: "Connections open at once; one more is closed as soon as it is accepted (each open connection can hold about 130 KiB while it sends headers). (default: 1024)")
+    @Option(help: "Connections open at once; one more is closed as soon as it is accepted (a connection still sending its headers holds about 16 KiB). (default: 1024)")
     var maxConnections: Int?
 
     @Option(help: "Free space to keep on the data directory's disk: below it, uploads are refused with a retryable error and a sweep frees what deleted data it can (bytes, or 512MiB, 2GiB; 0 turns it off). (default: 256MiB)")
