@@ -29,13 +29,20 @@ extension FuzzTarget {
             .joined(separator: "&")
         check(EC2QueryRequest(formEncoded: encoded).parameters == request.parameters, "\(encoded.debugDescription) does not parse back")
 
-        // The list readers stop at the first gap and never invent values.
+        // The list readers take every numbered member (gaps and any number of digits allowed) and never invent
+        // values: each value read is the value of some `Prefix.N`, and no `Prefix.N` (digits only) is left out.
         let snapshots = request.list("SnapshotId")
-        check(snapshots.count <= request.parameters.count, "list read more values than there are parameters")
+        let numbered = request.parameters.filter { name, _ in
+            name.hasPrefix("SnapshotId.") && !name.dropFirst("SnapshotId.".count).isEmpty
+                && name.dropFirst("SnapshotId.".count).utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        }
+        check(snapshots.count == numbered.count, "list read \(snapshots.count) of the \(numbered.count) numbered SnapshotId members")
+        check(snapshots.allSatisfy { Set(numbered.values).contains($0) }, "list read a value no SnapshotId.N has")
         let filters = request.filters()
+        let filterNames = Set(request.parameters.filter { $0.key.hasPrefix("Filter.") && $0.key.hasSuffix(".Name") }.values)
         check(filters.count <= request.parameters.count, "filters read more filters than there are parameters")
-        for (offset, filter) in filters.enumerated() {
-            check(request["Filter.\(offset + 1).Name"] == filter.name, "filter \(offset + 1) misnamed")
+        for filter in filters {
+            check(filterNames.contains(filter.name), "filter \(filter.name.debugDescription) read from no Filter.N.Name")
         }
     }
 }
