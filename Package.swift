@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -58,12 +60,26 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ], swiftSettings: strict),
+        // The metadata store's queries and schema, on SQLKit alone; the two leaves below supply the database.
         .target(name: "TesseraMetadataSQL", dependencies: [
             "TesseraCore", "TesseraStorage",
+            .product(name: "SQLKit", package: "sql-kit"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .target(name: "TesseraMetadataSQLite", dependencies: [
+            "TesseraMetadataSQL", "TesseraStorage",
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "SQLiteKit", package: "sqlite-kit"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOPosix", package: "swift-nio"),
+        ], swiftSettings: strict),
+        .target(name: "TesseraMetadataPostgres", dependencies: [
+            "TesseraMetadataSQL", "TesseraStorage",
+            .product(name: "SQLKit", package: "sql-kit"),
+            .product(name: "PostgresKit", package: "postgres-kit"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "TesseraFrontDoor", dependencies: [
             "TesseraCore", "TesseraWire",
@@ -93,7 +109,7 @@ let package = Package(
         ], swiftSettings: strict),
         .target(name: "TesseraServer", dependencies: [
             "TesseraCore", "TesseraSigV4", "TesseraWire", "TesseraStorage", "TesseraEngine",
-            "TesseraBlobStoreFileSystem", "TesseraMetadataSQL", "TesseraGlacierAPI", "TesseraEBSAPI", "TesseraECRAPI", "TesseraOCIAPI", "TesseraFrontDoor",
+            "TesseraBlobStoreFileSystem", "TesseraMetadataSQL", "TesseraMetadataSQLite", "TesseraMetadataPostgres", "TesseraGlacierAPI", "TesseraEBSAPI", "TesseraECRAPI", "TesseraOCIAPI", "TesseraFrontDoor",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -115,7 +131,7 @@ let package = Package(
         ], swiftSettings: strict),
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .executableTarget(name: "TesseraCLI", dependencies: [
-            "TesseraServer", "TesseraClient", "TesseraCore", "TesseraWire", "CTesseraLinux",
+            "TesseraServer", "TesseraClient", "TesseraCore", "TesseraWire", "CTesseraLinux", "TesseraMetadataPostgres",
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
@@ -124,7 +140,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict, plugins: ["BuildInfoPlugin"]),
         .target(name: "TesseraTestSupport", dependencies: [
-            "TesseraCore", "TesseraStorage", "TesseraBlobStoreFileSystem", "TesseraMetadataSQL",
+            "TesseraCore", "TesseraStorage", "TesseraBlobStoreFileSystem", "TesseraMetadataSQL", "TesseraMetadataSQLite",
+            "TesseraMetadataPostgres",
+            .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -140,13 +158,15 @@ let package = Package(
         ]),
         .testTarget(name: "TesseraSigV4Tests", dependencies: ["TesseraSigV4"], exclude: ["Fixtures"]),
         .testTarget(name: "TesseraStorageTests", dependencies: [
-            "TesseraStorage", "TesseraTestSupport", "TesseraBlobStoreFileSystem", "TesseraMetadataSQL", "TesseraCore",
+            "TesseraStorage", "TesseraTestSupport", "TesseraBlobStoreFileSystem", "TesseraMetadataSQL", "TesseraMetadataSQLite",
+            "TesseraMetadataPostgres", "TesseraCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "SQLKit", package: "sql-kit"),
         ]),
         .testTarget(name: "TesseraEngineTests", dependencies: [
             "TesseraEngine", "TesseraResumableSHA256", "TesseraTestSupport", "TesseraStorage", "TesseraCore", "TesseraMetadataSQL",
+            "TesseraMetadataSQLite",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),

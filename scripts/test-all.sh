@@ -34,4 +34,18 @@ fi
 BENCH=0 SANITIZE=0 Tests/CTesseraSHA256Check/run.sh
 swift build --build-tests
 swift test --skip-build
+# With a PostgreSQL server (TESSERA_TEST_POSTGRES_URL; .ci/run starts one), the metadata conformance suites
+# above ran on it too; the engine's tests then run again with their stores on it (docs/testing.md#postgresql).
+if [ -n "${TESSERA_TEST_POSTGRES_URL:-}" ]; then
+    TESSERA_TEST_METADATA=postgres swift test --skip-build --filter TesseraEngineTests
+else
+    echo "test-all: TESSERA_TEST_POSTGRES_URL is not set: the PostgreSQL metadata tests were skipped" >&2
+fi
 TESSERA_BIN="$PWD/.build/debug/tessera" "$python" -m pytest Tests/compat
+# With PostgreSQL, a share of the wire tests again with every server's metadata on it (docs/postgresql.md):
+# Glacier multipart, ECR layers, a skopeo push and pull, the operator endpoints and a kill -9 under load.
+if [ -n "${TESSERA_TEST_POSTGRES_URL:-}" ]; then
+    TESSERA_COMPAT_METADATA=postgres TESSERA_BIN="$PWD/.build/debug/tessera" "$python" -m pytest \
+        Tests/compat/test_glacier_multipart.py Tests/compat/test_ecr_layers.py Tests/compat/test_oci_skopeo.py \
+        Tests/compat/test_server_operations.py Tests/compat/test_crash_consistency.py
+fi

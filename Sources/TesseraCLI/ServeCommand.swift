@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import Prometheus
+import TesseraMetadataPostgres
 import TesseraServer
 
 /// `tessera serve`: runs the server until SIGINT or SIGTERM.
@@ -24,6 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Directory holding the metadata database and the blobs. (default: ./tessera-data)")
     var dataDir: String?
+
+    @Option(help: "Where the metadata lives: sqlite (metadata.sqlite in --data-dir) or a PostgreSQL URL, postgres://USER:PASSWORD@HOST:PORT/DATABASE (?sslmode=disable|prefer|require|verify-full, &pool_max=N), shared by every node of a cluster. (default: sqlite)")
+    var metadata: String?
 
     @Option(help: "Credentials file: one account per line, ACCESS_KEY SECRET ACCOUNT_ID; # starts a comment.")
     var credentials: String?
@@ -79,6 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         given["host"] = host
         given["port"] = port.map(String.init)
         given["data-dir"] = dataDir
+        given["metadata"] = metadata
         given["credentials"] = credentials
         given["log-level"] = logLevel
         given["log-format"] = logFormat
@@ -111,6 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.host = settings.string("host") ?? "127.0.0.1"
         configuration.port = try settings.int("port")
         configuration.dataDirectory = settings.string("data-dir") ?? "./tessera-data"
+        configuration.metadata = try Self.metadataLocation(settings.string("metadata") ?? "sqlite")
         configuration.credentialsFile = settings.string("credentials")
         guard let level = Logger.Level(rawValue: settings.string("log-level") ?? "") else {
             throw ServeConfigError("unknown log level \(settings.string("log-level") ?? ""): trace, debug, info, notice, warning, error or critical")
@@ -131,6 +137,16 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.lifecycleInterval = try settings.double("lifecycle-interval")
         try Self.check(configuration)
         return (configuration, settings, logFormat)
+    }
+
+    /// `sqlite`, or a PostgreSQL URL checked here, so a typo stops the server before it listens.
+    static func metadataLocation(_ text: String) throws -> MetadataLocation {
+        if text == "sqlite" { return .sqlite }
+        do {
+            return .postgres(try PostgresURL(text))
+        } catch let error as PostgresURLError {
+            throw ServeConfigError("--metadata is sqlite or a PostgreSQL URL: \(error.description)")
+        }
     }
 
     static func check(_ configuration: ServerConfiguration) throws {

@@ -16,6 +16,7 @@ struct ServeSettings {
         "host": "127.0.0.1",
         "port": "9000",
         "data-dir": "./tessera-data",
+        "metadata": "sqlite",
         "credentials": nil,
         "log-level": "info",
         "log-format": "text",
@@ -88,7 +89,8 @@ struct ServeSettings {
                 lines.append("# \(name) is not set")
                 continue
             }
-            let rendered = Double(value) != nil ? value : "\"" + value.replacingOccurrences(of: "\\", with: "\\\\")
+            let shown = name == "metadata" ? Self.withoutPassword(value) : value
+            let rendered = Double(shown) != nil ? shown : "\"" + shown.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "\"", with: "\\\"") + "\""
             lines.append("\(name) = \(rendered)  # \(entry.source.rawValue)")
         }
@@ -97,5 +99,12 @@ struct ServeSettings {
                 + (environment["TESSERA_ACCOUNT_ID"] ?? "000000000000"))
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A database URL with its password replaced by asterisks.
+    static func withoutPassword(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.password = "********"
+        return components.string ?? url
     }
 }

@@ -8,10 +8,13 @@ extension SQLMetadataStore: ArchiveMetadata {
         try await sessions.transaction { db in try await Self.insertArchive(archive, in: db) }
     }
 
-    /// Inserts the archive row and its segments and counts it in its vault; the vault must exist.
+    /// Counts the archive in its vault, which must exist (the update holds the vault row until commit, so a
+    /// DeleteVault cannot pass it), then inserts the archive row and its segments.
     static func insertArchive(_ archive: ArchiveRecord, in db: any SQLDatabase) async throws {
         guard try await db.raw("""
-            SELECT name FROM glacier_vaults WHERE account_id = \(bind: archive.accountID) AND name = \(bind: archive.vaultName)
+            UPDATE glacier_vaults SET archive_count = archive_count + 1, size_bytes = size_bytes + \(bind: archive.size),
+            last_inventory_at = \(bind: archive.createdAt.millis)
+            WHERE account_id = \(bind: archive.accountID) AND name = \(bind: archive.vaultName) RETURNING name
             """).first() != nil else { throw StorageError.notFound("vault \(archive.vaultName)") }
         try await db.raw("""
             INSERT INTO glacier_archives (id, account_id, vault_name, description, size, tree_hash, created_at)
@@ -24,11 +27,6 @@ extension SQLMetadataStore: ArchiveMetadata {
                 (\(bind: archive.id), \(bind: position), \(bind: segment.blob.hex), \(bind: segment.length))
                 """).run()
         }
-        try await db.raw("""
-            UPDATE glacier_vaults SET archive_count = archive_count + 1, size_bytes = size_bytes + \(bind: archive.size),
-            last_inventory_at = \(bind: archive.createdAt.millis)
-            WHERE account_id = \(bind: archive.accountID) AND name = \(bind: archive.vaultName)
-            """).run()
     }
 
     public func archive(accountID: String, vaultName: String, id: String) async throws -> ArchiveRecord? {
@@ -45,12 +43,12 @@ extension SQLMetadataStore: ArchiveMetadata {
 
     public func deleteArchive(accountID: String, vaultName: String, id: String, at time: Date) async throws -> Bool {
         try await sessions.transaction { db in
+            // One conditional statement: of racing deletes exactly one marks the archive and uncounts it.
             guard let row = try await db.raw("""
-                SELECT size FROM glacier_archives WHERE id = \(bind: id) AND account_id = \(bind: accountID)
-                AND vault_name = \(bind: vaultName) AND deleted_at IS NULL
+                UPDATE glacier_archives SET deleted_at = \(bind: time.millis) WHERE id = \(bind: id)
+                AND account_id = \(bind: accountID) AND vault_name = \(bind: vaultName) AND deleted_at IS NULL RETURNING size
                 """).first() else { return false }
             let size = try row.decode(column: "size", as: Int64.self)
-            try await db.raw("UPDATE glacier_archives SET deleted_at = \(bind: time.millis) WHERE id = \(bind: id)").run()
             try await db.raw("""
                 UPDATE glacier_vaults SET archive_count = archive_count - 1, size_bytes = size_bytes - \(bind: size),
                 last_inventory_at = \(bind: time.millis) WHERE account_id = \(bind: accountID) AND name = \(bind: vaultName)

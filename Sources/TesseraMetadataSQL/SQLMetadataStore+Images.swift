@@ -5,11 +5,8 @@ import TesseraStorage
 extension SQLMetadataStore: ImageMetadata {
     public func putImage(_ image: ImageRecord, tag: String?, mayMoveTag: Bool) async throws -> PutImageOutcome {
         try await sessions.transaction { db in
-            // The repository row orders concurrent pushes to one repository (FOR UPDATE; SQLite has one writer).
-            guard try await db.select().column("id").from("registry_repositories").where("id", .equal, image.repositoryID)
-                .lockingClause(SQLLockingClause.update).first() != nil else {
-                throw StorageError.notFound("repository \(image.repositoryID)")
-            }
+            // The repository row orders concurrent pushes and deletes in one repository.
+            try await Self.lockRepository(image.repositoryID, in: db)
             let exists = try await db.raw("""
                 SELECT digest FROM registry_images WHERE repository_id = \(bind: image.repositoryID) AND digest = \(bind: image.digest)
                 """).first() != nil
@@ -140,6 +137,7 @@ extension SQLMetadataStore: ImageMetadata {
 
     public func deleteTag(repositoryID: String, tag: String) async throws -> String? {
         try await sessions.transaction { db in
+            try await Self.lockRepository(repositoryID, in: db)
             guard let target = try await db.raw("""
                 DELETE FROM registry_tags WHERE repository_id = \(bind: repositoryID) AND tag = \(bind: tag) RETURNING image_digest
                 """).first().map({ try $0.decode(column: "image_digest", as: String.self) }) else { return nil }
@@ -155,6 +153,7 @@ extension SQLMetadataStore: ImageMetadata {
 
     public func deleteImage(repositoryID: String, digest: String) async throws -> DeleteImageOutcome {
         try await sessions.transaction { db in
+            try await Self.lockRepository(repositoryID, in: db)
             guard try await db.raw("""
                 SELECT digest FROM registry_images WHERE repository_id = \(bind: repositoryID) AND digest = \(bind: digest)
                 """).first() != nil else { return .notFound }

@@ -6,6 +6,7 @@ import TesseraStorage
 extension SQLMetadataStore: JobMetadata {
     public func insertJob(_ job: JobRecord) async throws {
         try await sessions.transaction { db in
+            try await Self.requireVault(accountID: job.accountID, name: job.vaultName, in: db)
             try await db.raw("""
                 INSERT INTO glacier_jobs (id, account_id, vault_name, action, description, tier, sns_topic, created_at,
                 completes_at, archive_id, archive_size, archive_tree_hash, range_first, range_last, range_tree_hash, output_blob,

@@ -74,15 +74,21 @@ extension SQLMetadataStore: LayerUploadMetadata {
 
     /// Records a blob's content unless a linked copy of it is stored already (whose segments then stay); a
     /// record no repository links any more may name segments a sweep removed, so it is replaced.
+    /// The blob's row is made if absent and then held (`FOR UPDATE`) while this is decided, so two uploads of
+    /// the same content finishing together on two nodes record it once.
     static func storeRegistryBlob(_ blob: RegistryBlobRecord, at time: Date, in db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO registry_blobs (digest, size, created_at) VALUES (\(bind: blob.digest), \(bind: blob.size), \(bind: time.millis))
+            ON CONFLICT (digest) DO NOTHING
+            """).run()
+        _ = try await db.raw("SELECT digest FROM registry_blobs WHERE digest = \(bind: blob.digest) \(SQLLockingClause.update)").first()
         let live = try await db.raw("""
             SELECT digest FROM registry_repository_blobs WHERE digest = \(bind: blob.digest) LIMIT 1
             """).first()
         guard live == nil else { return }
         try await db.raw("DELETE FROM registry_blob_segments WHERE digest = \(bind: blob.digest)").run()
         try await db.raw("""
-            INSERT INTO registry_blobs (digest, size, created_at) VALUES (\(bind: blob.digest), \(bind: blob.size), \(bind: time.millis))
-            ON CONFLICT (digest) DO UPDATE SET size = excluded.size, created_at = excluded.created_at
+            UPDATE registry_blobs SET size = \(bind: blob.size), created_at = \(bind: time.millis) WHERE digest = \(bind: blob.digest)
             """).run()
         for (position, segment) in blob.segments.enumerated() {
             try await db.raw("""

@@ -6,6 +6,8 @@ import TesseraStorage
 extension SQLMetadataStore: MultipartMetadata {
     public func insertUpload(_ upload: UploadRecord) async throws {
         try await sessions.transaction { db in
+            // The vault row, held shared until commit, keeps a DeleteVault from slipping in between.
+            try await Self.requireVault(accountID: upload.accountID, name: upload.vaultName, in: db)
             try await db.raw("""
                 INSERT INTO glacier_uploads (id, account_id, vault_name, description, part_size, created_at, state)
                 VALUES (\(bind: upload.id), \(bind: upload.accountID), \(bind: upload.vaultName), \(bind: upload.description),
@@ -42,6 +44,8 @@ extension SQLMetadataStore: MultipartMetadata {
 
     public func putPart(_ part: PartRecord) async throws {
         try await sessions.transaction { db in
+            // Shared hold on the upload row: parts of one upload go in side by side, while a completion or abort
+            // (which updates the row) waits for them, or they for it and then find it closed.
             try await Self.requireOpen(part.uploadID, in: db)
             try await db.raw("""
                 INSERT INTO glacier_upload_parts (upload_id, first_byte, last_byte, tree_hash, blob) VALUES
@@ -72,26 +76,38 @@ extension SQLMetadataStore: MultipartMetadata {
 
     public func completeUpload(id: String, into archive: ArchiveRecord) async throws {
         try await sessions.transaction { db in
-            try await Self.requireOpen(id, in: db)
+            // Claim the upload: of racing completions exactly one moves it from open, the others find it closed.
+            try await Self.close(id, as: "completed", archiveID: archive.id, in: db)
             try await Self.insertArchive(archive, in: db)
-            try await db.raw("UPDATE glacier_uploads SET state = 'completed', archive_id = \(bind: archive.id) WHERE id = \(bind: id)").run()
             try await db.raw("DELETE FROM glacier_upload_parts WHERE upload_id = \(bind: id)").run()
         }
     }
 
     public func abortUpload(id: String) async throws {
         try await sessions.transaction { db in
-            try await Self.requireOpen(id, in: db)
-            try await db.raw("UPDATE glacier_uploads SET state = 'aborted' WHERE id = \(bind: id)").run()
+            try await Self.close(id, as: "aborted", archiveID: nil, in: db)
             try await db.raw("DELETE FROM glacier_upload_parts WHERE upload_id = \(bind: id)").run()
         }
     }
 
+    /// Throws unless the upload is open, holding its row shared until the transaction ends.
     static func requireOpen(_ id: String, in db: any SQLDatabase) async throws {
-        let state = try await db.raw("SELECT state FROM glacier_uploads WHERE id = \(bind: id)").first()
+        let state = try await db.raw("SELECT state FROM glacier_uploads WHERE id = \(bind: id) \(SQLLockingClause.share)").first()
             .map { try $0.decode(column: "state", as: String.self) }
         guard let state else { throw StorageError.notFound("upload \(id)") }
         guard state == "open" else { throw StorageError.conflict("upload \(id) is \(state)") }
+    }
+
+    /// Moves an open upload to `state` in one conditional statement; throws as ``requireOpen(_:in:)`` does when
+    /// it is not open (any more).
+    static func close(_ id: String, as state: String, archiveID: String?, in db: any SQLDatabase) async throws {
+        let claimed = try await db.raw("""
+            UPDATE glacier_uploads SET state = \(bind: state), archive_id = \(bind: archiveID)
+            WHERE id = \(bind: id) AND state = 'open' RETURNING id
+            """).first()
+        guard claimed == nil else { return }
+        try await requireOpen(id, in: db)
+        throw StorageError.conflict("upload \(id) changed while being closed")
     }
 
     static func uploadRecord(_ row: any SQLRow) throws -> UploadRecord {

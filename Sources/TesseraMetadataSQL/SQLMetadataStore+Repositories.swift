@@ -47,9 +47,7 @@ extension SQLMetadataStore: RepositoryMetadata {
 
     public func deleteRepository(id: String, force: Bool) async throws -> Bool {
         try await sessions.transaction { db in
-            guard try await db.raw("SELECT id FROM registry_repositories WHERE id = \(bind: id)").first() != nil else {
-                throw StorageError.notFound("repository \(id)")
-            }
+            try await Self.lockRepository(id, in: db)
             if !force, try await db.raw("SELECT digest FROM registry_images WHERE repository_id = \(bind: id) LIMIT 1").first() != nil {
                 return false
             }
@@ -85,6 +83,9 @@ extension SQLMetadataStore: RepositoryMetadata {
 
     public func setRepositorySetting(repositoryID: String, kind: RepositorySettingKind, json: String?) async throws -> String? {
         try await sessions.transaction { db in
+            // The repository row orders concurrent changes of its settings (and a setting of a missing
+            // repository is not stored: the insert below selects from it).
+            _ = try await db.raw("SELECT id FROM registry_repositories WHERE id = \(bind: repositoryID) \(SQLLockingClause.update)").first()
             let previous = try await db.raw("""
                 DELETE FROM registry_repository_settings WHERE repository_id = \(bind: repositoryID) AND kind = \(bind: kind.rawValue)
                 RETURNING json
@@ -129,11 +130,8 @@ extension SQLMetadataStore: RepositoryMetadata {
     /// Adds the tags, then throws `refusal` (rolling them back) when the repository holds too many.
     private func tagRepository(repositoryID: String, tags: [RepositoryTag], maxTags: Int, refusal: some Error & Sendable) async throws -> Bool {
         try await sessions.transaction { db in
-            // The repository row is the lock that orders concurrent tag changes (FOR UPDATE; SQLite has one writer).
-            guard try await db.select().column("id").from("registry_repositories").where("id", .equal, repositoryID)
-                .lockingClause(SQLLockingClause.update).first() != nil else {
-                throw StorageError.notFound("repository \(repositoryID)")
-            }
+            // The repository row is the lock that orders concurrent tag changes.
+            try await Self.lockRepository(repositoryID, in: db)
             for tag in tags {
                 try await db.raw("""
                     INSERT INTO registry_repository_tags (repository_id, tag_key, tag_value)
@@ -170,14 +168,22 @@ extension SQLMetadataStore: RepositoryMetadata {
 
     public func setRegistrySetting(accountID: String, registry: RegistryKind, name: String, json: String?) async throws -> String? {
         try await sessions.transaction { db in
+            // No parent row to lock: the current row is held while it is read, and the write is an upsert, so a
+            // setting written meanwhile by another node is replaced rather than refused.
             let previous = try await db.raw("""
-                DELETE FROM registry_settings WHERE account_id = \(bind: accountID) AND registry = \(bind: registry.rawValue)
-                AND name = \(bind: name) RETURNING json
+                SELECT json FROM registry_settings WHERE account_id = \(bind: accountID) AND registry = \(bind: registry.rawValue)
+                AND name = \(bind: name) \(SQLLockingClause.update)
                 """).first().map { try $0.decode(column: "json", as: String.self) }
             if let json {
                 try await db.raw("""
                     INSERT INTO registry_settings (account_id, registry, name, json)
                     VALUES (\(bind: accountID), \(bind: registry.rawValue), \(bind: name), \(bind: json))
+                    ON CONFLICT (account_id, registry, name) DO UPDATE SET json = excluded.json
+                    """).run()
+            } else {
+                try await db.raw("""
+                    DELETE FROM registry_settings WHERE account_id = \(bind: accountID) AND registry = \(bind: registry.rawValue)
+                    AND name = \(bind: name)
                     """).run()
             }
             return previous
@@ -188,9 +194,17 @@ extension SQLMetadataStore: RepositoryMetadata {
         try await sessions.read { db in
             try await db.raw("""
                 SELECT name, json FROM registry_settings WHERE account_id = \(bind: accountID) AND registry = \(bind: registry.rawValue)
-                AND substr(name, 1, \(bind: prefix.utf8.count)) = \(bind: prefix) ORDER BY name
+                AND substr(name, 1, CAST(\(bind: prefix.unicodeScalars.count) AS INTEGER)) = \(bind: prefix) ORDER BY name
                 """).all().map { (name: try $0.decode(column: "name", as: String.self), json: try $0.decode(column: "json", as: String.self)) }
         }
+    }
+
+    /// Holds the repository row until the transaction ends (`FOR UPDATE`; on SQLite the single writer does
+    /// that already): every change to a repository's images, tags and settings takes this lock first, so they
+    /// apply one at a time, whichever node runs them. Throws ``StorageError/notFound(_:)`` when it is gone.
+    static func lockRepository(_ id: String, in db: any SQLDatabase) async throws {
+        guard try await db.raw("SELECT id FROM registry_repositories WHERE id = \(bind: id) \(SQLLockingClause.update)")
+            .first() != nil else { throw StorageError.notFound("repository \(id)") }
     }
 
     static func repositoryRecord(_ row: any SQLRow) throws -> RepositoryRecord {

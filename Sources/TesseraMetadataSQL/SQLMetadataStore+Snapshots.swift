@@ -6,12 +6,8 @@ import TesseraStorage
 extension SQLMetadataStore: SnapshotMetadata {
     public func insertSnapshot(_ snapshot: SnapshotRecord) async throws {
         try await sessions.transaction { db in
-            if let token = snapshot.clientToken, try await db.raw("""
-                SELECT id FROM ebs_snapshots WHERE account_id = \(bind: snapshot.accountID) AND client_token = \(bind: token)
-                """).first() != nil {
-                throw StorageError.conflict("client token \(token)")
-            }
-            try await db.raw("""
+            // One conditional statement: of racing starts with one client token exactly one inserts.
+            let inserted = try await db.raw("""
                 INSERT INTO ebs_snapshots (id, account_id, region, volume_size, parent_id, lineage_root, description, tags,
                 client_token, request_fingerprint, encrypted, kms_key_arn, timeout_minutes, start_time, status, status_message)
                 VALUES (\(bind: snapshot.id), \(bind: snapshot.accountID), \(bind: snapshot.region), \(bind: snapshot.volumeSize),
@@ -19,7 +15,9 @@ extension SQLMetadataStore: SnapshotMetadata {
                 \(bind: snapshot.clientToken), \(bind: snapshot.requestFingerprint), \(bind: snapshot.encrypted ? 1 : 0),
                 \(bind: snapshot.kmsKeyARN), \(bind: snapshot.timeoutMinutes), \(bind: snapshot.startTime.millis),
                 \(bind: snapshot.status.rawValue), \(bind: snapshot.statusMessage))
-                """).run()
+                ON CONFLICT (account_id, client_token) DO NOTHING RETURNING id
+                """).first()
+            guard inserted != nil else { throw StorageError.conflict("client token \(snapshot.clientToken ?? "")") }
         }
     }
 
@@ -40,12 +38,13 @@ extension SQLMetadataStore: SnapshotMetadata {
     public func putSnapshotBlock(snapshotID: String, block: SnapshotBlock) async throws {
         try await sessions.transaction { db in
             // One statement on the path every block takes: the row goes in only while the snapshot is pending
-            // and not deleted (the engine may have judged that from a cached record).
+            // and not deleted (the engine may have judged that from a cached record). The snapshot row is held
+            // shared until commit, so a completion or delete (which updates it) cannot pass a block in flight.
             let pending = SnapshotRecord.Status.pending.rawValue
             let stored = try await db.raw("""
                 INSERT INTO ebs_blocks (snapshot_id, block_index, blob)
                 SELECT id, \(bind: block.index), \(bind: block.blob.hex) FROM ebs_snapshots
-                WHERE id = \(bind: snapshotID) AND status = \(bind: pending) AND deleted_at IS NULL
+                WHERE id = \(bind: snapshotID) AND status = \(bind: pending) AND deleted_at IS NULL \(SQLLockingClause.share)
                 ON CONFLICT (snapshot_id, block_index) DO UPDATE SET blob = excluded.blob
                 RETURNING block_index
                 """).first()
@@ -80,11 +79,9 @@ extension SQLMetadataStore: SnapshotMetadata {
 
     public func deleteSnapshot(id: String, at time: Date) async throws -> Bool {
         try await sessions.transaction { db in
-            guard try await db.raw("SELECT id FROM ebs_snapshots WHERE id = \(bind: id) AND deleted_at IS NULL").first() != nil else {
-                return false
-            }
-            try await db.raw("UPDATE ebs_snapshots SET deleted_at = \(bind: time.millis) WHERE id = \(bind: id)").run()
-            return true
+            try await db.raw("""
+                UPDATE ebs_snapshots SET deleted_at = \(bind: time.millis) WHERE id = \(bind: id) AND deleted_at IS NULL RETURNING id
+                """).first() != nil
         }
     }
 

@@ -5,15 +5,11 @@ import TesseraStorage
 extension SQLMetadataStore: VaultMetadata {
     public func createVault(_ vault: VaultRecord) async throws -> Bool {
         try await sessions.transaction { db in
-            let existing = try await db.raw("""
-                SELECT name FROM glacier_vaults WHERE account_id = \(bind: vault.accountID) AND name = \(bind: vault.name)
-                """).first()
-            guard existing == nil else { return false }
             try await db.raw("""
                 INSERT INTO glacier_vaults (account_id, name, created_at) VALUES
                 (\(bind: vault.accountID), \(bind: vault.name), \(bind: vault.createdAt.millis))
-                """).run()
-            return true
+                ON CONFLICT (account_id, name) DO NOTHING RETURNING name
+                """).first() != nil
         }
     }
 
@@ -36,10 +32,17 @@ extension SQLMetadataStore: VaultMetadata {
 
     public func deleteVaultIfEmpty(accountID: String, name: String) async throws -> Bool {
         try await sessions.transaction { db in
-            guard let row = try await db.raw("""
-                SELECT archive_count FROM glacier_vaults WHERE account_id = \(bind: accountID) AND name = \(bind: name)
-                """).first() else { throw StorageError.notFound("vault \(name)") }
-            guard try row.decode(column: "archive_count", as: Int64.self) == 0 else { return false }
+            // The vault goes first, in one conditional statement; an archive, upload or job being added to it
+            // holds its row and is waited for (and then counted), or finds it gone.
+            guard try await db.raw("""
+                DELETE FROM glacier_vaults WHERE account_id = \(bind: accountID) AND name = \(bind: name)
+                AND archive_count = 0 RETURNING name
+                """).first() != nil else {
+                guard try await db.raw("""
+                    SELECT name FROM glacier_vaults WHERE account_id = \(bind: accountID) AND name = \(bind: name)
+                    """).first() != nil else { throw StorageError.notFound("vault \(name)") }
+                return false
+            }
             try await db.raw("""
                 DELETE FROM glacier_upload_parts WHERE upload_id IN
                 (SELECT id FROM glacier_uploads WHERE account_id = \(bind: accountID) AND vault_name = \(bind: name))
@@ -47,7 +50,6 @@ extension SQLMetadataStore: VaultMetadata {
             for table in ["glacier_uploads", "glacier_jobs", "glacier_vault_settings"] {
                 try await db.raw("DELETE FROM \(unsafeRaw: table) WHERE account_id = \(bind: accountID) AND vault_name = \(bind: name)").run()
             }
-            try await db.raw("DELETE FROM glacier_vaults WHERE account_id = \(bind: accountID) AND name = \(bind: name)").run()
             return true
         }
     }
@@ -55,6 +57,11 @@ extension SQLMetadataStore: VaultMetadata {
     public func updateVaultSetting(accountID: String, vaultName: String, kind: VaultSettingKind,
                                    _ change: @escaping @Sendable (String?) throws -> String?) async throws {
         try await sessions.transaction { db in
+            // The vault row orders concurrent read-modify-writes of its settings.
+            _ = try await db.raw("""
+                SELECT name FROM glacier_vaults WHERE account_id = \(bind: accountID) AND name = \(bind: vaultName)
+                \(SQLLockingClause.update)
+                """).first()
             let current = try await db.raw("""
                 SELECT json FROM glacier_vault_settings WHERE account_id = \(bind: accountID)
                 AND vault_name = \(bind: vaultName) AND kind = \(bind: kind.rawValue)
@@ -80,6 +87,13 @@ extension SQLMetadataStore: VaultMetadata {
                 AND vault_name = \(bind: vaultName) AND kind = \(bind: kind.rawValue)
                 """).first().map { try $0.decode(column: "json", as: String.self) }
         }
+    }
+
+    /// Throws unless the vault exists, holding its row shared until the transaction ends.
+    static func requireVault(accountID: String, name: String, in db: any SQLDatabase) async throws {
+        guard try await db.raw("""
+            SELECT name FROM glacier_vaults WHERE account_id = \(bind: accountID) AND name = \(bind: name) \(SQLLockingClause.share)
+            """).first() != nil else { throw StorageError.notFound("vault \(name)") }
     }
 
     static func vaultRecord(_ row: any SQLRow) throws -> VaultRecord {

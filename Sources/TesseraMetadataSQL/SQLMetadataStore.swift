@@ -3,7 +3,8 @@ import Logging
 import SQLKit
 import TesseraStorage
 
-/// The metadata store on SQLKit: one set of queries for SQLite (the default) and, later, PostgreSQL.
+/// The metadata store on SQLKit: one set of queries for SQLite (the default, `TesseraMetadataSQLite`) and
+/// PostgreSQL (`TesseraMetadataPostgres`); each leaf supplies the ``SQLSessions``.
 /// Times are stored as milliseconds since 1970 (BIGINT), digests as lower-case hex.
 public struct SQLMetadataStore: Sendable {
     let sessions: any SQLSessions
@@ -12,11 +13,6 @@ public struct SQLMetadataStore: Sendable {
     public init(sessions: any SQLSessions) async throws {
         self.sessions = sessions
         try await SchemaMigrations.apply(using: sessions)
-    }
-
-    /// Opens the SQLite database at `path` (the single-node default).
-    public static func sqlite(path: String, logger: Logger) async throws -> SQLMetadataStore {
-        try await SQLMetadataStore(sessions: SQLiteSessions(path: path, logger: logger))
     }
 
     public func close() async throws {

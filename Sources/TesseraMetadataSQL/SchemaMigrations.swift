@@ -2,7 +2,7 @@ import SQLKit
 
 /// The schema, as an ordered list of migrations; each runs once, in its own transaction, and is
 /// recorded in `schema_migrations`. Add new migrations at the end; never edit one that has shipped.
-enum SchemaMigrations {
+public enum SchemaMigrations {
     static let all: [[String]] = [
         // 1: Glacier
         [
@@ -130,19 +130,41 @@ enum SchemaMigrations {
         ],
     ]
 
-    /// Applies every migration the database has not seen yet.
+    /// Applies every migration the database has not seen yet. On PostgreSQL each step first takes a
+    /// transaction-scoped advisory lock, so nodes that start together apply each migration exactly once (the
+    /// others wait, then find it recorded).
     static func apply(using sessions: any SQLSessions) async throws {
         try await sessions.transaction { db in
+            try await lockMigrations(in: db)
             try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)").run()
         }
         for (index, statements) in all.enumerated() {
             let version = index + 1
             try await sessions.transaction { db in
+                try await lockMigrations(in: db)
                 let seen = try await db.raw("SELECT version FROM schema_migrations WHERE version = \(bind: version)").first()
                 guard seen == nil else { return }
-                for statement in statements { try await db.raw(SQLQueryString(statement)).run() }
+                for statement in statements {
+                    try await db.raw(SQLQueryString(inDialect(statement, named: db.dialect.name))).run()
+                }
                 try await db.raw("INSERT INTO schema_migrations (version) VALUES (\(bind: version))").run()
             }
         }
+    }
+
+    /// The key of the advisory lock that orders migrations across nodes (any constant of Tessera's own).
+    public static let lockKey: Int64 = 0x7465_7373_6572_61
+
+    static func lockMigrations(in db: any SQLDatabase) async throws {
+        guard db.dialect.name == "postgresql" else { return }   // SQLite: one writer already
+        try await db.raw("SELECT pg_advisory_xact_lock(\(bind: lockKey))").run()
+    }
+
+    /// A statement as the dialect needs it. On PostgreSQL every text column is created with the "C" collation,
+    /// so that names compare and sort byte by byte, as on SQLite and in AWS's paged listings; the default
+    /// collation of a PostgreSQL database follows its locale and would page names in another order.
+    static func inDialect(_ statement: String, named dialect: String) -> String {
+        guard dialect == "postgresql" else { return statement }
+        return statement.replacing(/\bTEXT\b/, with: "TEXT COLLATE \"C\"")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TesseraMetadataPostgres
 
 /// Everything `tessera serve` is told.
 public struct ServerConfiguration: Sendable {
@@ -7,6 +8,8 @@ public struct ServerConfiguration: Sendable {
     /// 0 picks a free port.
     public var port = 9000
     public var dataDirectory = "./tessera-data"
+    /// Where the metadata lives (`--metadata`): the data directory's SQLite file, or a PostgreSQL database.
+    public var metadata = MetadataLocation.sqlite
     /// A credentials file (see ``CredentialStore/parse(_:source:)``).
     public var credentialsFile: String?
     /// One account from the environment (`TESSERA_ACCESS_KEY`, `TESSERA_SECRET_KEY`, `TESSERA_ACCOUNT_ID`).

@@ -3,7 +3,9 @@ import Logging
 import NIOPosix
 import TesseraBlobStoreFileSystem
 import TesseraCore
+import TesseraMetadataPostgres
 import TesseraMetadataSQL
+import TesseraMetadataSQLite
 import TesseraStorage
 
 /// Threads for blob file I/O, apart from the shared pool SQLite uses. Writes block in fsync for about a
@@ -30,7 +32,8 @@ public struct ServerStores: Sendable {
     /// SQLite can open (and recover) its files even on a disk something else has filled, and made again
     /// afterwards if there is room.
     /// - Parameter minimumFreeSpace: the free-space floor in bytes (0: none).
-    public static func open(dataDirectory: String, minimumFreeSpace: Int64 = 0, logger: Logger) async throws -> ServerStores {
+    public static func open(dataDirectory: String, metadata location: MetadataLocation = .sqlite, minimumFreeSpace: Int64 = 0,
+                            logger: Logger) async throws -> ServerStores {
         do {
             try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         } catch {
@@ -45,7 +48,7 @@ public struct ServerStores: Sendable {
             logger.warning("the data directory's disk is below the free-space floor: new data is refused until space is freed",
                            metadata: ["tessera.free_bytes": "\(free)", "tessera.floor_bytes": "\(space.floor)"])
         }
-        let metadata = try await SQLMetadataStore.sqlite(path: dataDirectory + "/metadata.sqlite", logger: logger)
+        let metadata = try await openMetadata(location, dataDirectory: dataDirectory, logger: logger)
         let blobs = try await FileSystemBlobStore(root: dataDirectory + "/blobs", threadPool: blobThreadPool,
                                                   minimumFreeSpace: minimumFreeSpace)
         let key = try loadOrMakeKey(at: dataDirectory + "/block-token.key")
@@ -53,6 +56,19 @@ public struct ServerStores: Sendable {
         reserve.restore(space, logger: logger)
         return ServerStores(metadata: metadata, blobs: blobs, blockTokenKey: key, registryTokenKey: registryKey,
                             freeSpace: space, reserve: reserve)
+    }
+
+    static func openMetadata(_ location: MetadataLocation, dataDirectory: String, logger: Logger) async throws -> SQLMetadataStore {
+        switch location {
+        case .sqlite:
+            return try await SQLMetadataStore.sqlite(path: dataDirectory + "/metadata.sqlite", logger: logger)
+        case .postgres(let url):
+            do {
+                return try await SQLMetadataStore.postgres(url, logger: logger)
+            } catch let error as StorageError {
+                throw ConfigurationError("cannot use the metadata database \(url): \(error)")
+            }
+        }
     }
 
     /// Reads a 32-byte hex key, making and keeping a random one on first use.

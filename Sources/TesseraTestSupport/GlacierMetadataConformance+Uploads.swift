@@ -125,7 +125,11 @@ extension GlacierMetadataConformance {
         inventory.inventoryParametersJSON = #"{"Format":"CSV"}"#
         try await store.insertJob(inventory)
         try await store.insertJob(job("job-c", account: account, created: 12, completes: 30))
+        _ = try await store.createVault(VaultRecord(accountID: account, name: "w", createdAt: at(0)))
         try await store.insertJob(job("job-z", account: account, vault: "w", created: 13, completes: 13))
+        await #expect(throws: StorageError.notFound("vault gone")) {
+            try await store.insertJob(job("job-lost", account: account, vault: "gone", created: 14, completes: 14))
+        }
 
         #expect(try await store.job(accountID: account, vaultName: "v", id: "job-a") == full)
         #expect(try await store.job(accountID: account, vaultName: "v", id: "job-b") == inventory)

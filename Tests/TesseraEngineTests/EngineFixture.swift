@@ -5,6 +5,7 @@ import Testing
 import TesseraCore
 import TesseraEngine
 import TesseraMetadataSQL
+import TesseraMetadataSQLite
 import TesseraStorage
 import TesseraTestSupport
 
@@ -75,20 +76,15 @@ struct EngineFixture {
 /// Runs `body` on a fresh engine with a vault already created; closes and removes everything afterwards.
 func withEngine(jobDelay: TimeInterval = 0, _ body: (EngineFixture) async throws -> Void) async throws {
     try await TestData.withTemporaryDirectory { directory in
-        let metadata = try await SQLMetadataStore.sqlite(path: directory + "/metadata.sqlite", logger: Logger(label: "tessera.test.engine"))
-        let clock = ManualClock()
-        let blobs = InMemoryBlobStore()
-        let service = GlacierService(metadata: metadata, blobs: blobs, clock: EngineClock { clock.now }, jobDelay: jobDelay)
-        let fixture = EngineFixture(service: service, blobs: blobs, metadata: metadata, clock: clock)
-        do {
+        try await TestMetadataBackend.forFixtures.withStore(directory: directory, logger: Logger(label: "tessera.test.engine")) { metadata in
+            let clock = ManualClock()
+            let blobs = InMemoryBlobStore()
+            let service = GlacierService(metadata: metadata, blobs: blobs, clock: EngineClock { clock.now }, jobDelay: jobDelay)
+            let fixture = EngineFixture(service: service, blobs: blobs, metadata: metadata, clock: clock)
             try await service.createVault(accountID: EngineFixture.account, name: EngineFixture.vault)
             try await body(fixture)
-        } catch {
-            try? await metadata.close()
-            throw error
+            #expect(await blobs.pendingStagingCount == 0, "every staging area the engine opened was committed or discarded")
         }
-        try await metadata.close()
-        #expect(await blobs.pendingStagingCount == 0, "every staging area the engine opened was committed or discarded")
     }
 }
 

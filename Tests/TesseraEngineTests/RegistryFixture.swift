@@ -5,6 +5,7 @@ import Testing
 import TesseraCore
 @testable import TesseraEngine
 import TesseraMetadataSQL
+import TesseraMetadataSQLite
 import TesseraStorage
 import TesseraTestSupport
 
@@ -158,21 +159,16 @@ struct ImageBlobs {
 /// removes everything afterwards, and checks that every staging area was committed or discarded.
 func withRegistry(uploadExpiry: TimeInterval = 7 * 24 * 3600, _ body: (RegistryFixture) async throws -> Void) async throws {
     try await TestData.withTemporaryDirectory { directory in
-        let metadata = try await SQLMetadataStore.sqlite(path: directory + "/metadata.sqlite", logger: Logger(label: "tessera.test.registry"))
-        let clock = ManualClock()
-        let blobs = InMemoryBlobStore()
-        let service = RegistryService(metadata: metadata, blobs: blobs, tokens: RegistryTokens(key: RegistryFixture.tokenKey),
-                                      clock: EngineClock { clock.now }, uploadExpiry: uploadExpiry)
-        let fixture = RegistryFixture(service: service, blobs: blobs, metadata: metadata, clock: clock)
-        do {
+        try await TestMetadataBackend.forFixtures.withStore(directory: directory, logger: Logger(label: "tessera.test.registry")) { metadata in
+            let clock = ManualClock()
+            let blobs = InMemoryBlobStore()
+            let service = RegistryService(metadata: metadata, blobs: blobs, tokens: RegistryTokens(key: RegistryFixture.tokenKey),
+                                          clock: EngineClock { clock.now }, uploadExpiry: uploadExpiry)
+            let fixture = RegistryFixture(service: service, blobs: blobs, metadata: metadata, clock: clock)
             try await fixture.createRepository(RegistryFixture.repository)
             try await body(fixture)
-        } catch {
-            try? await metadata.close()
-            throw error
+            #expect(await blobs.pendingStagingCount == 0, "every staging area the registry opened was committed or discarded")
         }
-        try await metadata.close()
-        #expect(await blobs.pendingStagingCount == 0, "every staging area the registry opened was committed or discarded")
     }
 }
 

@@ -4,6 +4,7 @@ import Testing
 import TesseraCore
 import TesseraEngine
 import TesseraMetadataSQL
+import TesseraMetadataSQLite
 import TesseraTestSupport
 
 /// A SnapshotService over an in-memory blob store and an SQLite file, with a clock the test moves.
@@ -54,18 +55,13 @@ struct SnapshotFixture {
 /// Runs `body` on a fresh snapshot service; closes and removes everything afterwards.
 func withSnapshots(_ body: (SnapshotFixture) async throws -> Void) async throws {
     try await TestData.withTemporaryDirectory { directory in
-        let metadata = try await SQLMetadataStore.sqlite(path: directory + "/metadata.sqlite", logger: Logger(label: "tessera.test.ebs"))
-        let clock = ManualClock()
-        let blobs = InMemoryBlobStore()
-        let service = SnapshotService(metadata: metadata, blobs: blobs, tokens: BlockTokens(key: Array(repeating: 7, count: 32)),
-                                      clock: EngineClock { clock.now })
-        do {
+        try await TestMetadataBackend.forFixtures.withStore(directory: directory, logger: Logger(label: "tessera.test.ebs")) { metadata in
+            let clock = ManualClock()
+            let blobs = InMemoryBlobStore()
+            let service = SnapshotService(metadata: metadata, blobs: blobs, tokens: BlockTokens(key: Array(repeating: 7, count: 32)),
+                                          clock: EngineClock { clock.now })
             try await body(SnapshotFixture(service: service, blobs: blobs, metadata: metadata, clock: clock))
-        } catch {
-            try? await metadata.close()
-            throw error
         }
-        try await metadata.close()
     }
 }
 

@@ -2,24 +2,19 @@ import Foundation
 import Logging
 import Testing
 import TesseraMetadataSQL
+import TesseraMetadataSQLite
 import TesseraStorage
 import TesseraTestSupport
 
-/// The SQL metadata store on SQLite runs the Glacier metadata conformance checks, each on a fresh file.
+/// The SQL metadata store runs the Glacier metadata conformance checks on each backend this run has (SQLite
+/// always, PostgreSQL with `TESSERA_TEST_POSTGRES_URL`), each check on a fresh database.
 struct GlacierMetadataConformanceTests {
     static let logger = Logger(label: "tessera.test.sqlite")
 
-    @Test(arguments: GlacierMetadataConformance.Check.allCases)
-    func sqliteStoreConforms(_ check: GlacierMetadataConformance.Check) async throws {
+    @Test(arguments: TestMetadataBackend.available, GlacierMetadataConformance.Check.allCases)
+    func storeConforms(_ backend: TestMetadataBackend, _ check: GlacierMetadataConformance.Check) async throws {
         try await TestData.withTemporaryDirectory { directory in
-            let store = try await SQLMetadataStore.sqlite(path: directory + "/metadata.sqlite", logger: Self.logger)
-            do {
-                try await check.run(on: store)
-            } catch {
-                try? await store.close()
-                throw error
-            }
-            try await store.close()
+            try await backend.withStore(directory: directory) { store in try await check.run(on: store) }
         }
     }
 

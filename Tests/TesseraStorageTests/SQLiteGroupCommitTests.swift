@@ -3,6 +3,7 @@ import Logging
 import SQLKit
 import Testing
 import TesseraMetadataSQL
+import TesseraMetadataSQLite
 import TesseraStorage
 import TesseraTestSupport
 

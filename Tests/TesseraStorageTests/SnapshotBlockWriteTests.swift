@@ -3,6 +3,7 @@ import Logging
 import Testing
 import TesseraCore
 import TesseraMetadataSQL
+import TesseraMetadataSQLite
 import TesseraStorage
 import TesseraTestSupport
 

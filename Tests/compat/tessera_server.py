@@ -11,6 +11,7 @@ answers `GET /health` with 200 without auth, and exits on SIGTERM.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import signal
@@ -121,8 +122,21 @@ class TesseraServer:
             "--host", self.host, "--port", "0",
             "--data-dir", str(self.data_dir),
             "--credentials", str(self.credentials_file),
+            *self.metadata_args(),
             *self.extra_args,
         ]
+
+    def metadata_args(self) -> list[str]:
+        """`--metadata` on PostgreSQL when the run asks for it (TESSERA_COMPAT_METADATA=postgres, with the server
+        in TESSERA_TEST_POSTGRES_URL): a schema per data directory, the same on every restart of this server, so
+        crash tests find their state again; the server makes the schema on first start."""
+        if os.environ.get("TESSERA_COMPAT_METADATA") != "postgres" or "--metadata" in self.extra_args:
+            return []
+        url = os.environ.get("TESSERA_TEST_POSTGRES_URL")
+        if not url:
+            raise TesseraServerError("TESSERA_COMPAT_METADATA=postgres needs TESSERA_TEST_POSTGRES_URL")
+        schema = "c_" + hashlib.sha256(str(self.data_dir.resolve()).encode()).hexdigest()[:20]
+        return ["--metadata", url + ("&" if "?" in url else "?") + "search_path=" + schema]
 
     def start(self) -> "TesseraServer":
         if self.proc is not None and self.proc.poll() is None:

@@ -36,6 +36,7 @@ public protocol ArchiveMetadata: Sendable {
 
 /// Multipart uploads and their parts.
 public protocol MultipartMetadata: Sendable {
+    /// Records a new upload; throws ``StorageError/notFound(_:)`` when its vault does not exist (or is being deleted).
     func insertUpload(_ upload: UploadRecord) async throws
     func upload(accountID: String, vaultName: String, id: String) async throws -> UploadRecord?
     /// Open uploads of a vault ordered by (createdAt, id), starting at `fromID` (inclusive).
@@ -55,6 +56,7 @@ public protocol MultipartMetadata: Sendable {
 
 /// Jobs.
 public protocol JobMetadata: Sendable {
+    /// Records a new job; throws ``StorageError/notFound(_:)`` when its vault does not exist (or is being deleted).
     func insertJob(_ job: JobRecord) async throws
     func job(accountID: String, vaultName: String, id: String) async throws -> JobRecord?
     /// Jobs of a vault ordered by (createdAt, id), from `fromID` (inclusive), filtered.

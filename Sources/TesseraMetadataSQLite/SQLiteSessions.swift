@@ -2,6 +2,7 @@ import Logging
 import NIOPosix
 import SQLiteKit
 import SQLKit
+import TesseraMetadataSQL
 import TesseraStorage
 
 /// ``SQLSessions`` on SQLite in WAL mode with `synchronous=FULL`, so a committed transaction survives a
@@ -134,23 +135,5 @@ public final class SQLiteSessions: SQLSessions {
     /// Stops connections' threads; a closed or never-opened connection has no use for them.
     private static func stop(_ threads: SQLiteThread...) async {
         for thread in threads { try? await thread.shutdown() }
-    }
-}
-
-/// Translates the driver's errors into ``StorageError``; errors thrown by the caller's own code inside a
-/// transaction (a rule refusing a change) pass through unchanged.
-func translatingErrors<T>(_ body: () async throws -> T) async throws -> T {
-    do {
-        return try await body()
-    } catch let error as SQLiteError {
-        throw StorageError(error)
-    }
-}
-
-extension StorageError {
-    /// A driver error: ``outOfSpace(_:)`` when SQLite found the disk full (`SQLITE_FULL`), else ``backend(_:)``.
-    init(_ error: SQLiteError, doing what: String? = nil) {
-        let text = (what.map { "\($0) failed: " } ?? "") + String(describing: error)
-        self = error.reason == .full ? .outOfSpace(text) : .backend(text)
     }
 }
