@@ -43,9 +43,10 @@ else
 fi
 TESSERA_BIN="$PWD/.build/debug/tessera" "$python" -m pytest Tests/compat
 # With PostgreSQL, a share of the wire tests again with every server's metadata on it (docs/postgresql.md):
-# Glacier multipart, ECR layers, a skopeo push and pull, the operator endpoints and a kill -9 under load.
+# Glacier multipart, racing requests, ECR layers, a skopeo push and pull, the operator endpoints and a kill -9
+# under load.
 if [ -n "${TESSERA_TEST_POSTGRES_URL:-}" ]; then
     TESSERA_COMPAT_METADATA=postgres TESSERA_BIN="$PWD/.build/debug/tessera" "$python" -m pytest \
-        Tests/compat/test_glacier_multipart.py Tests/compat/test_ecr_layers.py Tests/compat/test_oci_skopeo.py \
+        Tests/compat/test_glacier_multipart.py Tests/compat/test_racing_requests.py Tests/compat/test_ecr_layers.py Tests/compat/test_oci_skopeo.py \
         Tests/compat/test_server_operations.py Tests/compat/test_crash_consistency.py
 fi

@@ -84,6 +84,12 @@ extension GlacierService {
             break
         }
         let parts = try await storage { try await metadata.parts(uploadID: uploadID, fromFirstByte: 0, limit: GlacierRules.maxParts + 1) }
+        // A completion racing this one may have committed (dropping the parts) between the two reads; the parts
+        // are whole only if the upload is still open after they were read. If not, answer as a repeat would.
+        guard case .open = try await requireUpload(accountID, vault, uploadID).state else {
+            return try await completeMultipartUpload(accountID: accountID, vault: vault, uploadID: uploadID,
+                                                     archiveSize: archiveSize, treeHash: treeHash)
+        }
         var offset: Int64 = 0
         for (index, part) in parts.enumerated() {
             guard part.range.first == offset else {
