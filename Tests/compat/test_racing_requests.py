@@ -50,8 +50,9 @@ def test_racing_create_vaults_all_succeed_once(glacier):
     name = unique_name("race")
     answers = race(lambda _: glacier.create_vault(vaultName=name))
     assert all(not isinstance(a, ClientError) for a in answers), answers
-    listed = [v["VaultName"] for v in glacier.list_vaults()["VaultList"] if v["VaultName"] == name]
-    assert listed == [name]
+    pages = glacier.get_paginator("list_vaults").paginate()
+    listed = [v["VaultName"] for page in pages for v in page["VaultList"] if v["VaultName"] == name]
+    assert listed == [name], "ListVaults pages through every vault; the raced name appears once"
     glacier.delete_vault(vaultName=name)
 
 
