@@ -44,6 +44,7 @@ let package = Package(
         .target(name: "TesseraWire", dependencies: ["TesseraCore"], swiftSettings: strict),
         .target(name: "TesseraStorage", dependencies: [
             "TesseraCore",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .target(name: "TesseraEngine", dependencies: [
@@ -59,6 +60,14 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ], swiftSettings: strict),
+        // Blobs in an S3 bucket, shared by the nodes of a cluster (docs/s3-blobs.md).
+        .target(name: "TesseraBlobStoreS3", dependencies: [
+            "TesseraCore", "TesseraStorage", "TesseraClient",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         // The metadata store's queries and schema, on SQLKit alone; the two leaves below supply the database.
         .target(name: "TesseraMetadataSQL", dependencies: [
@@ -109,7 +118,7 @@ let package = Package(
         ], swiftSettings: strict),
         .target(name: "TesseraServer", dependencies: [
             "TesseraCore", "TesseraSigV4", "TesseraWire", "TesseraStorage", "TesseraEngine",
-            "TesseraBlobStoreFileSystem", "TesseraMetadataSQL", "TesseraMetadataSQLite", "TesseraMetadataPostgres", "TesseraGlacierAPI", "TesseraEBSAPI", "TesseraECRAPI", "TesseraOCIAPI", "TesseraFrontDoor",
+            "TesseraBlobStoreFileSystem", "TesseraBlobStoreS3", "TesseraMetadataSQL", "TesseraMetadataSQLite", "TesseraMetadataPostgres", "TesseraGlacierAPI", "TesseraEBSAPI", "TesseraECRAPI", "TesseraOCIAPI", "TesseraFrontDoor",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -131,7 +140,7 @@ let package = Package(
         ], swiftSettings: strict),
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .executableTarget(name: "TesseraCLI", dependencies: [
-            "TesseraServer", "TesseraClient", "TesseraCore", "TesseraWire", "CTesseraLinux", "TesseraMetadataPostgres",
+            "TesseraServer", "TesseraClient", "TesseraCore", "TesseraWire", "CTesseraLinux", "TesseraMetadataPostgres", "TesseraBlobStoreS3",
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
@@ -158,7 +167,7 @@ let package = Package(
         ]),
         .testTarget(name: "TesseraSigV4Tests", dependencies: ["TesseraSigV4"], exclude: ["Fixtures"]),
         .testTarget(name: "TesseraStorageTests", dependencies: [
-            "TesseraStorage", "TesseraTestSupport", "TesseraBlobStoreFileSystem", "TesseraMetadataSQL", "TesseraMetadataSQLite",
+            "TesseraStorage", "TesseraTestSupport", "TesseraBlobStoreFileSystem", "TesseraBlobStoreS3", "TesseraClient", "TesseraMetadataSQL", "TesseraMetadataSQLite",
             "TesseraMetadataPostgres", "TesseraCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -169,6 +178,10 @@ let package = Package(
             "TesseraMetadataSQLite",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The fuzz targets' kept inputs, replayed without libFuzzer; the target sources are Fuzz/'s, linked in.
+        .testTarget(name: "TesseraFuzzSeedTests", dependencies: [
+            "TesseraCore", "TesseraSigV4", "TesseraWire", "TesseraEngine",
         ]),
         .testTarget(name: "TesseraServerTests", dependencies: [
             "TesseraServer", "TesseraTestSupport", "TesseraSigV4", "TesseraCore", "TesseraFrontDoor",

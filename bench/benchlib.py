@@ -87,14 +87,16 @@ class Server:
         self.drain.shutdown(wait=False)
 
 
-def start_tessera(binary, out, tag):
+def start_tessera(binary, out, tag, extra_args=(), env=None):
+    """A fresh `tessera serve` with its data directory in `out`; `extra_args` are added to its command line
+    (e.g. `--blobs s3://…`), `env` replaces its environment when given."""
     data = os.path.join(out, f"data-{tag}")
     shutil.rmtree(data, ignore_errors=True)
     creds = os.path.join(out, "creds")
     with open(creds, "w") as f:
         f.write(f"{KEY} {SECRET} {ACCOUNT}\n")
-    return Server([binary, "serve", "--port", "0", "--data-dir", data, "--credentials", creds, "--log-level", "warning"],
-                  r"listening on http://127\.0\.0\.1:(\d+)")
+    return Server([binary, "serve", "--port", "0", "--data-dir", data, "--credentials", creds, "--log-level", "warning",
+                   *extra_args], r"listening on http://127\.0\.0\.1:(\d+)", env=env)
 
 
 

@@ -1,4 +1,3 @@
-import Crypto
 import NIOCore
 import NIOPosix
 import TesseraCore
@@ -14,34 +13,27 @@ import TesseraStorage
 actor VerifiedBlobReader: BlobReader {
     static let chunkSize = 1024 * 1024
 
-    private let digest: SHA256Value
     private let file: OpenFile
     private let size: Int64
-    private let range: Range<Int64>
     private let threadPool: NIOThreadPool
-    private var offset: Int64 = 0
-    private var hasher = SHA256()
-    private var heldBack: ByteBuffer?
+    private var check: DigestCheckedRange
     private var prefetch: Task<ByteBuffer, any Error>?
     private var finished = false
 
     init(digest: SHA256Value, path: String, fd: Int32, size: Int64, range: Range<Int64>, threadPool: NIOThreadPool) {
-        self.digest = digest
         self.file = OpenFile(fd: fd, path: path)
         self.size = size
-        self.range = range
         self.threadPool = threadPool
+        self.check = DigestCheckedRange(digest: digest, size: size, range: range)
     }
 
     /// The next chunk of the range, or nil at its end.
     func next() async throws -> ByteBuffer? {
         while !finished {
+            let offset = check.consumed
             if offset >= size {
                 finished = true
-                guard SHA256Value(bytes: Array(hasher.finalize())) == digest else { throw StorageError.corrupt(digest) }
-                let last = heldBack
-                heldBack = nil
-                return last
+                return try check.finish()
             }
             let chunk: ByteBuffer
             if let pending = prefetch {
@@ -50,19 +42,12 @@ actor VerifiedBlobReader: BlobReader {
             } else {
                 chunk = try await Self.readChunk(file, at: offset, size: size, threadPool: threadPool)
             }
-            let start = offset
-            offset += Int64(chunk.readableBytes)
-            if offset < size {
-                let (file, at, size, pool) = (file, offset, size, threadPool)
-                prefetch = Task { try await Self.readChunk(file, at: at, size: size, threadPool: pool) }
+            let following = offset + Int64(chunk.readableBytes)
+            if following < size {
+                let (file, size, pool) = (file, size, threadPool)
+                prefetch = Task { try await Self.readChunk(file, at: following, size: size, threadPool: pool) }
             }
-            chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-            let lower = max(start, range.lowerBound), upper = min(offset, range.upperBound)
-            guard lower < upper else { continue }
-            let slice = chunk.getSlice(at: chunk.readerIndex + Int(lower - start), length: Int(upper - lower))
-            let previous = heldBack
-            heldBack = slice
-            if let previous { return previous }
+            if let ready = try check.take(chunk) { return ready }
         }
         return nil
     }

@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import Metrics
 import Prometheus
+import TesseraBlobStoreS3
+import TesseraClient
 import TesseraMetadataPostgres
 import TesseraServer
 
@@ -28,6 +30,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Where the metadata lives: sqlite (metadata.sqlite in --data-dir) or a PostgreSQL URL, postgres://USER:PASSWORD@HOST:PORT/DATABASE (?sslmode=disable|prefer|require|verify-full, &pool_max=N), shared by every node of a cluster. (default: sqlite)")
     var metadata: String?
+
+    @Option(help: "Where the blobs live: data-dir (blobs/ in --data-dir) or an S3 bucket, s3://BUCKET[/PREFIX], shared by every node of a cluster; its keys come from TESSERA_S3_ACCESS_KEY_ID and TESSERA_S3_SECRET_ACCESS_KEY (and TESSERA_S3_SESSION_TOKEN). (default: data-dir)")
+    var blobs: String?
+
+    @Option(help: "The S3 endpoint of --blobs s3://…, e.g. http://127.0.0.1:7480 for radosgw or MinIO. (default: AWS S3 in --s3-region)")
+    var s3Endpoint: String?
+
+    @Option(help: "The region --blobs s3://… requests are signed for. (default: us-east-1)")
+    var s3Region: String?
 
     @Option(help: "Credentials file: one account per line, ACCESS_KEY SECRET ACCOUNT_ID; # starts a comment.")
     var credentials: String?
@@ -84,6 +95,9 @@ struct ServeCommand: AsyncParsableCommand {
         given["port"] = port.map(String.init)
         given["data-dir"] = dataDir
         given["metadata"] = metadata
+        given["blobs"] = blobs
+        given["s3-endpoint"] = s3Endpoint
+        given["s3-region"] = s3Region
         given["credentials"] = credentials
         given["log-level"] = logLevel
         given["log-format"] = logFormat
@@ -117,6 +131,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.port = try settings.int("port")
         configuration.dataDirectory = settings.string("data-dir") ?? "./tessera-data"
         configuration.metadata = try Self.metadataLocation(settings.string("metadata") ?? "sqlite")
+        configuration.blobs = try Self.blobLocation(settings.string("blobs") ?? "data-dir", endpoint: settings.string("s3-endpoint"),
+                                                    region: settings.string("s3-region") ?? "us-east-1", environment: environment)
         configuration.credentialsFile = settings.string("credentials")
         guard let level = Logger.Level(rawValue: settings.string("log-level") ?? "") else {
             throw ServeConfigError("unknown log level \(settings.string("log-level") ?? ""): trace, debug, info, notice, warning, error or critical")
@@ -146,6 +162,26 @@ struct ServeCommand: AsyncParsableCommand {
             return .postgres(try PostgresURL(text))
         } catch let error as PostgresURLError {
             throw ServeConfigError("--metadata is sqlite or a PostgreSQL URL: \(error.description)")
+        }
+    }
+
+    /// `data-dir`, or `s3://BUCKET[/PREFIX]` with its endpoint, region and the keys from the environment, checked
+    /// here so that a typo stops the server before it listens.
+    static func blobLocation(_ text: String, endpoint: String?, region: String, environment: [String: String]) throws -> BlobLocation {
+        if text == "data-dir" { return .dataDirectory }
+        guard text.hasPrefix("s3://") else { throw ServeConfigError("--blobs is data-dir or s3://BUCKET[/PREFIX], not \(text)") }
+        guard let key = environment["TESSERA_S3_ACCESS_KEY_ID"], !key.isEmpty,
+              let secret = environment["TESSERA_S3_SECRET_ACCESS_KEY"], !secret.isEmpty else {
+            throw ServeConfigError("--blobs \(text) needs the object store's keys in TESSERA_S3_ACCESS_KEY_ID and TESSERA_S3_SECRET_ACCESS_KEY")
+        }
+        let token = environment["TESSERA_S3_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let address = endpoint ?? AWSService.s3.defaultEndpoint(region: region)
+        guard let url = URL(string: address) else { throw ServeConfigError("--s3-endpoint \(address) is not a URL") }
+        do {
+            return .s3(try S3Location.parse(text, endpoint: url, region: region,
+                                            credentials: AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: token)))
+        } catch let error as S3LocationError {
+            throw ServeConfigError("--blobs: \(error.description)")
         }
     }
 

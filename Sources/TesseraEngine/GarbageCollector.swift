@@ -58,6 +58,7 @@ public struct GarbageCollector: Sendable {
         let cutoff = now.addingTimeInterval(-(override ?? grace))
         // References first, listing second: a blob committed after the listing is not deleted, and one
         // committed before the listing but recorded after the reference query is younger than the cutoff.
+        try await storage { try await blobs.removeAbandoned(before: cutoff) }
         let referenced = try await storage { try await references.referencedBlobs(now: now, jobRetention: jobRetention) }
         let stored = try await storage { try await blobs.listBlobs() }
         var result = Sweep()

@@ -128,6 +128,17 @@ public enum SchemaMigrations {
               description TEXT NOT NULL, completed_at BIGINT NOT NULL, PRIMARY KEY (repository_id, image_digest))
             """,
         ],
+        // 4: for several nodes: when each blob in an object store was last written, the sweeps deleting them,
+        // and which server processes are alive with uploads in progress (BlobWriteLedger); the keys every node
+        // signs tokens with (SharedKeys)
+        [
+            """
+            CREATE TABLE blob_writes (digest TEXT PRIMARY KEY, written_at BIGINT NOT NULL, deleting_since BIGINT)
+            """,
+            "CREATE INDEX blob_writes_by_claim ON blob_writes (deleting_since)",
+            "CREATE TABLE shared_keys (name TEXT PRIMARY KEY, hex TEXT NOT NULL)",
+            "CREATE TABLE blob_staging_instances (instance TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)",
+        ],
     ]
 
     /// Applies every migration the database has not seen yet. On PostgreSQL each step first takes a

@@ -10,6 +10,8 @@ public struct ServerConfiguration: Sendable {
     public var dataDirectory = "./tessera-data"
     /// Where the metadata lives (`--metadata`): the data directory's SQLite file, or a PostgreSQL database.
     public var metadata = MetadataLocation.sqlite
+    /// Where the blobs live (`--blobs`): the data directory's `blobs/`, or an S3 bucket.
+    public var blobs = BlobLocation.dataDirectory
     /// A credentials file (see ``CredentialStore/parse(_:source:)``).
     public var credentialsFile: String?
     /// One account from the environment (`TESSERA_ACCESS_KEY`, `TESSERA_SECRET_KEY`, `TESSERA_ACCOUNT_ID`).

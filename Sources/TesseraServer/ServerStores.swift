@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOPosix
 import TesseraBlobStoreFileSystem
+import TesseraBlobStoreS3
 import TesseraCore
 import TesseraMetadataPostgres
 import TesseraMetadataSQL
@@ -16,10 +17,11 @@ let blobThreadPool: NIOThreadPool = {
     return pool
 }()
 
-/// The stores of one data directory: `metadata.sqlite` and `blobs/` (see docs/data-directory.md).
+/// The stores of one server: by default `metadata.sqlite` and `blobs/` in its data directory (see
+/// docs/data-directory.md), or a PostgreSQL database and an S3 bucket shared with the other nodes of a cluster.
 public struct ServerStores: Sendable {
     public let metadata: SQLMetadataStore
-    public let blobs: FileSystemBlobStore
+    public let blobs: any BlobStore
     /// The key that signs EBS block tokens (`block-token.key`, made on first start).
     public let blockTokenKey: [UInt8]
     /// The key that signs registry passwords and layer download URLs (`registry-token.key`, made on first start).
@@ -32,7 +34,8 @@ public struct ServerStores: Sendable {
     /// SQLite can open (and recover) its files even on a disk something else has filled, and made again
     /// afterwards if there is room.
     /// - Parameter minimumFreeSpace: the free-space floor in bytes (0: none).
-    public static func open(dataDirectory: String, metadata location: MetadataLocation = .sqlite, minimumFreeSpace: Int64 = 0,
+    public static func open(dataDirectory: String, metadata location: MetadataLocation = .sqlite,
+                            blobs blobLocation: BlobLocation = .dataDirectory, minimumFreeSpace: Int64 = 0,
                             logger: Logger) async throws -> ServerStores {
         do {
             try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
@@ -49,10 +52,9 @@ public struct ServerStores: Sendable {
                            metadata: ["tessera.free_bytes": "\(free)", "tessera.floor_bytes": "\(space.floor)"])
         }
         let metadata = try await openMetadata(location, dataDirectory: dataDirectory, logger: logger)
-        let blobs = try await FileSystemBlobStore(root: dataDirectory + "/blobs", threadPool: blobThreadPool,
-                                                  minimumFreeSpace: minimumFreeSpace)
-        let key = try loadOrMakeKey(at: dataDirectory + "/block-token.key")
-        let registryKey = try loadOrMakeKey(at: dataDirectory + "/registry-token.key")
+        let blobs = try await openBlobs(blobLocation, dataDirectory: dataDirectory, ledger: metadata, minimumFreeSpace: minimumFreeSpace)
+        let key = try await signingKey("block-token", dataDirectory: dataDirectory, metadata: location, store: metadata)
+        let registryKey = try await signingKey("registry-token", dataDirectory: dataDirectory, metadata: location, store: metadata)
         reserve.restore(space, logger: logger)
         return ServerStores(metadata: metadata, blobs: blobs, blockTokenKey: key, registryTokenKey: registryKey,
                             freeSpace: space, reserve: reserve)
@@ -71,14 +73,48 @@ public struct ServerStores: Sendable {
         }
     }
 
+    static func openBlobs(_ location: BlobLocation, dataDirectory: String, ledger: SQLMetadataStore,
+                          minimumFreeSpace: Int64) async throws -> any BlobStore {
+        switch location {
+        case .dataDirectory:
+            return try await FileSystemBlobStore(root: dataDirectory + "/blobs", threadPool: blobThreadPool,
+                                                 minimumFreeSpace: minimumFreeSpace)
+        case .s3(let s3):
+            do {
+                return try await S3BlobStore(location: s3, ledger: ledger)
+            } catch let error as StorageError {
+                throw ConfigurationError("cannot use the blob store \(s3.description) at \(s3.endpoint.absoluteString): \(error)")
+            }
+        }
+    }
+
+    /// A key that signs tokens: with SQLite, `NAME.key` in the data directory (made on first start); with
+    /// PostgreSQL, the one in the database that every node shares, which the first node to start stores (its
+    /// `NAME.key` if it has one, so tokens it handed out before stay valid; else a new random key).
+    static func signingKey(_ name: String, dataDirectory: String, metadata location: MetadataLocation,
+                           store: SQLMetadataStore) async throws -> [UInt8] {
+        let path = dataDirectory + "/\(name).key"
+        guard case .postgres = location else { return try loadOrMakeKey(at: path) }
+        let local = try readKey(at: path).map { Hex.encode($0) }
+        let shared = try await store.sharedKey(named: name, proposing: local ?? RandomID.hex(byteCount: 32))
+        guard let key = Hex.decode(shared), key.count >= 32 else {
+            throw ConfigurationError("the metadata database's \(name) key is not a hex key of at least 32 bytes")
+        }
+        return key
+    }
+
+    /// The key in `path`, or nil when there is no such file.
+    static func readKey(at path: String) throws -> [UInt8]? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        guard let key = Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), key.count >= 32 else {
+            throw ConfigurationError("\(path) does not hold a hex key of at least 32 bytes")
+        }
+        return key
+    }
+
     /// Reads a 32-byte hex key, making and keeping a random one on first use.
     static func loadOrMakeKey(at path: String) throws -> [UInt8] {
-        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            guard let key = Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), key.count >= 32 else {
-                throw ConfigurationError("\(path) does not hold a hex key of at least 32 bytes")
-            }
-            return key
-        }
+        if let key = try readKey(at: path) { return key }
         let hex = RandomID.hex(byteCount: 32)
         do {
             try (hex + "\n").write(toFile: path, atomically: true, encoding: .utf8)

@@ -27,7 +27,8 @@ public enum TesseraServer {
         let tls = try TLSSettings.load(certificateFile: configuration.tlsCertificateFile, keyFile: configuration.tlsKeyFile)
         try ListenAddressCheck.ensureAvailable(host: configuration.host, port: configuration.port)
         let stores = try await ServerStores.open(dataDirectory: configuration.dataDirectory, metadata: configuration.metadata,
-                                                 minimumFreeSpace: configuration.minimumFreeSpace, logger: logger)
+                                                 blobs: configuration.blobs, minimumFreeSpace: configuration.minimumFreeSpace,
+                                                 logger: logger)
         let credentials = try CredentialLoading.load(configuration, announce: announce)
         let collection = makeGarbageCollection(configuration: configuration, stores: stores, metrics: metrics, logger: logger)
         let router = makeRouter(configuration: configuration, stores: stores, credentials: credentials, metrics: metrics,

@@ -35,6 +35,15 @@ public protocol BlobStore: Sendable {
 
     /// Every stored blob, with when it was last written, for garbage collection.
     func listBlobs() async throws -> [StoredBlob]
+
+    /// Removes what interrupted writes left behind before `cutoff` (staging of a node that died mid-upload);
+    /// each garbage-collection sweep calls it first. A backend that cleans up otherwise does nothing.
+    func removeAbandoned(before cutoff: Date) async throws
+}
+
+extension BlobStore {
+    /// Nothing to do: the file-system store removes its staging files when it opens.
+    public func removeAbandoned(before cutoff: Date) async throws {}
 }
 
 /// A stored blob as garbage collection sees it.

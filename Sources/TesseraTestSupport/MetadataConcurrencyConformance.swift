@@ -7,7 +7,7 @@ import TesseraStorage
 /// once, spread over several stores that share one database (as nodes of a cluster share one PostgreSQL).
 /// Each check starts from an empty database.
 public enum MetadataConcurrencyConformance {
-    public typealias Store = GlacierMetadataStore & SnapshotMetadata & RepositoryMetadata
+    public typealias Store = GlacierMetadataStore & SnapshotMetadata & RepositoryMetadata & BlobWriteLedger
 
     public enum Check: String, CaseIterable, Sendable {
         case racingCompletionsMakeOneArchive
@@ -18,6 +18,10 @@ public enum MetadataConcurrencyConformance {
         case blocksRacingACompletionAreAllOrNothingAfter
         case racingClientTokensStartOneSnapshot
         case archiveRacingVaultDeletionKeepsCountsTrue
+        case racingSweepsClaimABlobOnce
+        case aClaimAndWritesOfOneBlobExcludeEachOther
+        case aStaleClaimIsTakenOver
+        case liveInstancesAreSeenByEveryNode
 
         public func run(on stores: [any Store]) async throws {
             typealias C = MetadataConcurrencyConformance
@@ -30,6 +34,10 @@ public enum MetadataConcurrencyConformance {
             case .blocksRacingACompletionAreAllOrNothingAfter: try await C.blocksRacingCompletion(stores)
             case .racingClientTokensStartOneSnapshot: try await C.racingClientTokens(stores)
             case .archiveRacingVaultDeletionKeepsCountsTrue: try await C.archiveRacingVaultDeletion(stores)
+            case .racingSweepsClaimABlobOnce: try await C.racingClaims(stores)
+            case .aClaimAndWritesOfOneBlobExcludeEachOther: try await C.claimRacingWrites(stores)
+            case .aStaleClaimIsTakenOver: try await C.staleClaims(stores)
+            case .liveInstancesAreSeenByEveryNode: try await C.liveInstances(stores)
             }
         }
     }
@@ -234,5 +242,92 @@ public enum MetadataConcurrencyConformance {
                 if case .success = outcomes[0] { Issue.record("round \(round): an archive was acknowledged into a deleted vault") }
             }
         }
+    }
+
+    // MARK: the blob write ledger (garbage collection of an object store, on every node at once)
+
+    static let longAgo = Date(timeIntervalSince1970: 0)
+
+    /// Eight sweeps on several nodes claim the same old blob: one claim wins, so one node deletes it.
+    static func racingClaims(_ stores: [any Store]) async throws {
+        let blob = digest("swept")
+        #expect(try await stores[0].recordWrite(of: blob, at: t0, takingOverClaimsBefore: longAgo))
+        let outcomes = await race(8, on: stores) { index, store in
+            try await store.claimDeletion(of: blob, unwrittenSince: t0.addingTimeInterval(1), at: t0.addingTimeInterval(2 + Double(index) / 1000),
+                                          takingOverClaimsBefore: longAgo)
+        }
+        let won = outcomes.filter { (try? $0.get()) == true }.count
+        #expect(won == 1, "\(outcomes)")
+        #expect(outcomes.allSatisfy { (try? $0.get()) != nil }, "no claim fails with an error: \(outcomes)")
+        // A blob the ledger never saw is claimed too (its row is made claimed), once.
+        let unseen = digest("never recorded")
+        let first = try await stores[0].claimDeletion(of: unseen, unwrittenSince: t0, at: t0, takingOverClaimsBefore: longAgo)
+        let second = try await stores[1 % stores.count].claimDeletion(of: unseen, unwrittenSince: t0, at: t0, takingOverClaimsBefore: longAgo)
+        #expect(first && !second)
+    }
+
+    /// A sweep's claim and commits of the same blob race: either the claim wins and every write waits (false),
+    /// or a write lands first and the claim fails because the blob was written after the cutoff.
+    static func claimRacingWrites(_ stores: [any Store]) async throws {
+        for round in 0..<5 {
+            let blob = digest("raced \(round)")
+            #expect(try await stores[0].recordWrite(of: blob, at: t0, takingOverClaimsBefore: longAgo))
+            let later = t0.addingTimeInterval(10)
+            let outcomes = await race(8, on: stores) { index, store in
+                if index % 2 == 0 {
+                    return ("claim", try await store.claimDeletion(of: blob, unwrittenSince: t0.addingTimeInterval(1), at: later,
+                                                                   takingOverClaimsBefore: longAgo))
+                }
+                return ("write", try await store.recordWrite(of: blob, at: later, takingOverClaimsBefore: longAgo))
+            }
+            let results = try outcomes.map { try $0.get() }
+            let claims = results.filter { $0.0 == "claim" && $0.1 }.count
+            let writes = results.filter { $0.0 == "write" && $0.1 }.count
+            #expect((claims == 1 && writes == 0) || (claims == 0 && writes == 4), "round \(round): \(results)")
+            let written = try await stores[0].lastWrites(of: [blob])[blob]
+            #expect(written == (claims == 1 ? t0 : later))
+        }
+    }
+
+    /// A claim left by a sweeper that stopped is taken over by a later write or sweep, and its sweeper's late
+    /// finish then removes nothing.
+    static func staleClaims(_ stores: [any Store]) async throws {
+        let blob = digest("abandoned")
+        let other = stores[1 % stores.count]
+        #expect(try await stores[0].recordWrite(of: blob, at: t0, takingOverClaimsBefore: longAgo))
+        let claimedAt = t0.addingTimeInterval(100)
+        #expect(try await stores[0].claimDeletion(of: blob, unwrittenSince: t0.addingTimeInterval(1), at: claimedAt,
+                                                  takingOverClaimsBefore: longAgo))
+        #expect(try await other.abandonedDeletions(claimedBefore: claimedAt.addingTimeInterval(1), limit: 10) == [blob])
+        #expect(try await other.abandonedDeletions(claimedBefore: claimedAt, limit: 10).isEmpty)
+        // Still fresh: a write waits, another sweep does not claim it again.
+        #expect(try await !other.recordWrite(of: blob, at: claimedAt.addingTimeInterval(5), takingOverClaimsBefore: claimedAt))
+        #expect(try await !other.claimDeletion(of: blob, unwrittenSince: .distantFuture, at: claimedAt.addingTimeInterval(5),
+                                               takingOverClaimsBefore: claimedAt))
+        // Stale: the write takes it over; the first sweeper's finish leaves the new write's row alone.
+        let rewritten = claimedAt.addingTimeInterval(700)
+        #expect(try await other.recordWrite(of: blob, at: rewritten, takingOverClaimsBefore: claimedAt.addingTimeInterval(1)))
+        try await stores[0].finishDeletion(of: blob, claimedAt: claimedAt)
+        #expect(try await other.lastWrites(of: [blob]) == [blob: rewritten])
+        #expect(try await other.abandonedDeletions(claimedBefore: .distantFuture, limit: 10).isEmpty)
+        // A finished claim forgets the blob.
+        let swept = rewritten.addingTimeInterval(5000)
+        #expect(try await other.claimDeletion(of: blob, unwrittenSince: swept, at: swept, takingOverClaimsBefore: longAgo))
+        try await other.finishDeletion(of: blob, claimedAt: swept)
+        #expect(try await stores[0].lastWrites(of: [blob]).isEmpty)
+    }
+
+    /// Processes mark themselves alive while they stage uploads; every node sees who was alive when, and old
+    /// marks are forgotten.
+    static func liveInstances(_ stores: [any Store]) async throws {
+        let other = stores[1 % stores.count]
+        try await stores[0].markAlive(instance: "a", at: t0)
+        try await other.markAlive(instance: "b", at: t0.addingTimeInterval(10))
+        #expect(try await other.instancesAlive(since: t0) == ["a", "b"])
+        #expect(try await stores[0].instancesAlive(since: t0.addingTimeInterval(5)) == ["b"])
+        try await stores[0].markAlive(instance: "a", at: t0.addingTimeInterval(20))
+        #expect(try await other.instancesAlive(since: t0.addingTimeInterval(15)) == ["a"])
+        try await other.forgetInstances(seenBefore: t0.addingTimeInterval(15))
+        #expect(try await stores[0].instancesAlive(since: longAgo) == ["a"])
     }
 }

@@ -1,5 +1,6 @@
 """Garbage collection through the live server: the blob of an aborted upload's part is removed from
-the data directory by the periodic sweep, while archives stay whole (docs/data-directory.md)."""
+the blob store (the data directory, or the S3 bucket with TESSERA_COMPAT_BLOBS=s3) by the periodic sweep,
+while archives stay whole (docs/data-directory.md, docs/s3-blobs.md)."""
 
 import time
 
@@ -12,9 +13,8 @@ pytestmark = [pytest.mark.slow]
 ONE = TEST_ACCOUNTS["one"]
 
 
-def blob_path(server, data: bytes):
-    digest = sha256_hex(data)
-    return server.data_dir / "blobs" / "sha256" / digest[:2] / digest
+def stored(server, data: bytes) -> bool:
+    return server.has_blob(sha256_hex(data))
 
 
 def test_sweep_removes_aborted_parts_and_keeps_archives(server_factory):
@@ -28,14 +28,14 @@ def test_sweep_removes_aborted_parts_and_keeps_archives(server_factory):
     part = random_bytes(MiB)
     up = initiate(client, vault, MiB)
     upload_parts(client, up, part)
-    assert blob_path(server, part).exists(), "an acknowledged part is a blob on disk"
+    assert stored(server, part), "an acknowledged part is a stored blob"
     client.abort_multipart_upload(vaultName=vault, uploadId=up.upload_id)
 
     deadline = time.monotonic() + 20
-    while blob_path(server, part).exists() and time.monotonic() < deadline:
+    while stored(server, part) and time.monotonic() < deadline:
         time.sleep(0.25)
-    assert not blob_path(server, part).exists(), "the aborted part's blob was not collected"
-    assert blob_path(server, archive).exists()
+    assert not stored(server, part), "the aborted part's blob was not collected"
+    assert stored(server, archive)
     _, _, body = retrieve_archive(client, vault, archive_id)
     assert body == archive
 
@@ -49,6 +49,6 @@ def test_open_upload_parts_survive_sweeps(server_factory):
     up = initiate(client, vault, MiB)
     upload_parts(client, up, part)
     time.sleep(3)  # several sweeps, each past the grace period
-    assert blob_path(server, part).exists()
+    assert stored(server, part)
     parts = client.list_parts(vaultName=vault, uploadId=up.upload_id)["Parts"]
     assert [p["RangeInBytes"] for p in parts] == [f"0-{MiB - 1}"]

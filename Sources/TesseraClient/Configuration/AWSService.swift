@@ -5,6 +5,8 @@ public enum AWSService: String, Sendable, CaseIterable {
     case ec2
     case ecr
     case ecrPublic = "ecr-public"
+    /// S3, as the object store under `tessera serve --blobs s3://…` (path-style requests).
+    case s3
     /// Tessera's own operations (`/admin/…`), signed for the service name `tessera`.
     case tessera
 
@@ -20,6 +22,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .ec2: "EC2"
         case .ecr: "ECR"
         case .ecrPublic: "ECR_PUBLIC"
+        case .s3: "S3"
         case .tessera: "TESSERA"
         }
     }
@@ -28,7 +31,7 @@ public enum AWSService: String, Sendable, CaseIterable {
     public func defaultEndpoint(region: String) -> String {
         let domain = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
         switch self {
-        case .glacier, .ebs, .ec2: return "https://\(rawValue).\(region).\(domain)"
+        case .glacier, .ebs, .ec2, .s3: return "https://\(rawValue).\(region).\(domain)"
         case .ecr: return "https://api.ecr.\(region).\(domain)"
         // ECR Public has one endpoint, in us-east-1.
         case .ecrPublic: return "https://api.ecr-public.us-east-1.amazonaws.com"

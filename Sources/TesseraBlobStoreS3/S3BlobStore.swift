@@ -1,0 +1,247 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import TesseraClient
+import TesseraCore
+import TesseraStorage
+
+/// A ``BlobStore`` in an S3 bucket (AWS S3, Ceph radosgw, MinIO, any S3 API), shared by every node of a
+/// cluster. Blobs live at `PREFIX/blobs/<sha256 hex>`; writes are staged as ``S3BlobStaging`` describes, under
+/// `PREFIX/staging/`. When each blob was last written is kept in the metadata database (a
+/// ``BlobWriteLedger``), not in the object store, and every commit and every sweep's delete goes through it:
+/// see docs/s3-blobs.md for why that keeps a sweep on any node from deleting a blob that a commit on another
+/// node has just found stored.
+public struct S3BlobStore: BlobStore {
+    let bucket: S3Bucket
+    let ledger: any BlobWriteLedger
+    let location: S3Location
+    let basePartSize: Int
+    let heartbeat: StagingHeartbeat
+
+    /// A deletion claim older than this may be taken over by a commit or another sweep: its sweeper stopped.
+    static let claimLifetime: TimeInterval = 600
+    /// Staging older than this is removed even if its process is alive: no request takes a day.
+    static let stagingExpiry: TimeInterval = 86_400
+    /// An upload that took longer than this records its write again when it lands.
+    static let rerecordAfter: Duration = .seconds(10)
+    /// How long a commit waits for a sweep's claim on its digest to end before it fails with a retryable error.
+    static let claimWait: Duration = .seconds(10)
+
+    /// The HTTP client every S3 store of the process shares: up to 64 connections to the endpoint.
+    static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)),
+                                                     decompression: .disabled)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    /// Opens the store, creating the bucket if it does not exist.
+    /// - Parameter basePartSize: the multipart part size (at least S3's 5 MiB minimum); blobs up to this size
+    ///   are stored with one PutObject.
+    public init(location: S3Location, ledger: any BlobWriteLedger, basePartSize: Int = 8 << 20) async throws {
+        let endpoint = location.endpoint
+        // Deadlines: 60 s for an attempt, so a sweep's delete with its retries stays well inside claimLifetime;
+        // 30 minutes for a server-side copy or completion, which moves up to 5 GiB inside the store.
+        let client = AWSServiceClient(service: .s3, endpoint: endpoint, region: location.region, credentials: location.credentials,
+                                      http: Self.http, retry: RetryPolicy(maxAttempts: 5), requestTimeout: .seconds(60))
+        let copyClient = AWSServiceClient(service: .s3, endpoint: endpoint, region: location.region, credentials: location.credentials,
+                                          http: Self.http, retry: RetryPolicy(maxAttempts: 3), requestTimeout: .seconds(1800))
+        self.bucket = S3Bucket(client: client, copyClient: copyClient, name: location.bucket)
+        self.ledger = ledger
+        self.location = location
+        self.basePartSize = max(basePartSize, 5 << 20)
+        self.heartbeat = StagingHeartbeat(instance: RandomID.urlSafe(length: 16), ledger: ledger)
+        try await bucket.createIfMissing()
+    }
+
+    func key(for digest: SHA256Value) -> String { location.prefix + "blobs/" + digest.hex }
+    func chunkListKey(for digest: SHA256Value) -> String { location.prefix + "chunks/" + digest.hex }
+    var stagingPrefix: String { location.prefix + "staging/" }
+
+    public func makeStaging() async throws -> any BlobStaging {
+        S3BlobStaging(bucket: bucket, key: stagingPrefix + heartbeat.instance + "/" + RandomID.urlSafe(length: 24),
+                      basePartSize: basePartSize, heartbeat: heartbeat)
+    }
+
+    public func commit(_ staging: any BlobStaging, as digest: SHA256Value) async throws {
+        guard let staged = staging as? S3BlobStaging else {
+            throw StorageError.backend("staging from another store committed to \(location.description)")
+        }
+        // The write is recorded before the store is asked whether it holds the digest: from then on no sweep
+        // can claim the blob, so "already stored" stays true until the record naming it exists.
+        do {
+            try await recordWrite(of: digest)
+        } catch {
+            await staged.discard()
+            throw error
+        }
+        let key = key(for: digest)
+        if try await bucket.head(key) != nil {
+            await staged.discard()
+            return
+        }
+        let started = ContinuousClock.now
+        try await staged.store(at: key, chunkListKey: chunkListKey(for: digest))
+        // Again after a long upload, so that it does not look older than a sweep's cutoff once it lands (the
+        // shortest grace a sweep uses is far longer than this bound).
+        if ContinuousClock.now - started > Self.rerecordAfter {
+            try await recordWrite(of: digest)
+        }
+    }
+
+    /// Records a write of `digest`, waiting (up to ``claimWait``) for a sweep that is deleting it to finish.
+    func recordWrite(of digest: SHA256Value) async throws {
+        let deadline = ContinuousClock.now + Self.claimWait
+        while true {
+            let now = Date()
+            if try await ledger.recordWrite(of: digest, at: now, takingOverClaimsBefore: now.addingTimeInterval(-Self.claimLifetime)) {
+                return
+            }
+            guard ContinuousClock.now < deadline else {
+                throw StorageError.backend("blob \(digest.hex) is being deleted by a garbage-collection sweep; the write can be retried")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    public func size(of digest: SHA256Value) async throws -> Int64? {
+        try await bucket.head(key(for: digest))?.size
+    }
+
+    /// A range of a blob of more than one chunk is read through its chunk list: only the chunks it covers are
+    /// fetched, each verified before it is handed out. Every other read (the whole blob, a small blob, one
+    /// whose chunk list is missing or does not match its recorded hash) streams the whole object and checks the
+    /// digest over every byte, as the file-system store does (docs/s3-blobs.md#reads).
+    public func read(_ digest: SHA256Value, range: Range<Int64>?) async throws -> any BlobReader {
+        let key = key(for: digest)
+        guard let head = try await bucket.head(key) else { throw StorageError.notFound("blob \(digest.hex)") }
+        let size = head.size
+        let wanted = range ?? 0..<size
+        guard wanted.lowerBound >= 0, wanted.upperBound <= size else {
+            throw StorageError.backend("range \(wanted) outside blob \(digest.hex) of \(size) bytes")
+        }
+        let chunk = Int64(ChunkHashes.chunkSize)
+        if !wanted.isEmpty, wanted != 0..<size, size > chunk,
+           let listHash = head.metadata[ChunkHashes.metadataName],
+           let list = try await chunkList(of: digest, size: size, sha256Hex: listHash) {
+            let fetched = (wanted.lowerBound / chunk * chunk)..<min(size, ((wanted.upperBound - 1) / chunk + 1) * chunk)
+            let body = try await bucket.get(key, range: fetched)
+            return S3ChunkVerifiedReader(key: key, body: body, digest: digest, chunkList: list, size: size,
+                                         fetched: fetched, range: wanted)
+        }
+        let body = try await bucket.get(key)
+        return S3BlobReader(key: key, body: body, digest: digest, size: size, range: wanted)
+    }
+
+    /// The chunk list of a blob of `size` bytes, or nil when it is missing or does not match `sha256Hex`.
+    func chunkList(of digest: SHA256Value, size: Int64, sha256Hex: String) async throws -> [UInt8]? {
+        let chunk = Int64(ChunkHashes.chunkSize)
+        let expected = Int((size + chunk - 1) / chunk) * 32
+        let body: HTTPClientResponse.Body
+        do {
+            body = try await bucket.get(chunkListKey(for: digest))
+        } catch let error as StorageError {
+            if case .notFound = error { return nil }
+            throw error
+        }
+        var list: [UInt8] = []
+        do {
+            for try await piece in body {
+                guard list.count + piece.readableBytes <= expected else { return nil }
+                list.append(contentsOf: piece.readableBytesView)
+            }
+        } catch {
+            throw StorageError.backend("S3 GetObject \(chunkListKey(for: digest)): the download broke off: \(error)")
+        }
+        guard list.count == expected, SHA256Value.of(list).hex == sha256Hex else { return nil }
+        return list
+    }
+
+    public func delete(_ digest: SHA256Value, ifUnwrittenSince cutoff: Date) async throws -> Bool {
+        let key = key(for: digest)
+        // Nothing to claim for a blob that is not stored (a commit of it that starts now records its write first).
+        guard try await bucket.head(key) != nil else { return false }
+        let claimedAt = Date()
+        guard try await ledger.claimDeletion(of: digest, unwrittenSince: cutoff, at: claimedAt,
+                                             takingOverClaimsBefore: claimedAt.addingTimeInterval(-Self.claimLifetime)) else {
+            return false
+        }
+        // Another sweep may have deleted it between the first look and the claim: then it is not counted here.
+        guard try await bucket.head(key) != nil else {
+            try await ledger.finishDeletion(of: digest, claimedAt: claimedAt)
+            return false
+        }
+        try await bucket.delete(key)
+        try await bucket.delete(chunkListKey(for: digest))
+        try await ledger.finishDeletion(of: digest, claimedAt: claimedAt)
+        return true
+    }
+
+    /// Forgets a blob whose sweeper stopped after deleting its bytes but before ending its claim.
+    func endAbandonedClaim(on digest: SHA256Value, cutoff: Date) async throws {
+        let claimedAt = Date()
+        guard try await ledger.claimDeletion(of: digest, unwrittenSince: cutoff, at: claimedAt,
+                                             takingOverClaimsBefore: claimedAt.addingTimeInterval(-Self.claimLifetime)) else { return }
+        try await bucket.delete(key(for: digest))
+        try await bucket.delete(chunkListKey(for: digest))
+        try await ledger.finishDeletion(of: digest, claimedAt: claimedAt)
+    }
+
+    public func listBlobs() async throws -> [StoredBlob] {
+        var found: [StoredBlob] = []
+        var continuation: String?
+        let blobsPrefix = location.prefix + "blobs/"
+        repeat {
+            let page = try await bucket.list(prefix: blobsPrefix, continuation: continuation)
+            let listed = page.objects.compactMap { object in
+                SHA256Value(hex: String(object.key.dropFirst(blobsPrefix.count))).map { (digest: $0, object: object) }
+            }
+            let written = try await ledger.lastWrites(of: listed.map(\.digest))
+            for entry in listed {
+                found.append(StoredBlob(digest: entry.digest, lastWritten: written[entry.digest] ?? entry.object.lastModified,
+                                        size: entry.object.size))
+            }
+            continuation = page.next
+        } while continuation != nil
+        return found
+    }
+
+    /// Removes staging that no commit will finish — multipart uploads and staging objects older than `cutoff`
+    /// whose server process is no longer marked alive (it died mid-upload), or older than a day whatever their
+    /// process — and ends deletion claims whose sweeper stopped. The staging of a live process's upload in
+    /// progress is left alone however long it takes.
+    public func removeAbandoned(before cutoff: Date) async throws {
+        let uploads = try await bucket.listMultipartUploads(prefix: stagingPrefix)
+        var objects: [S3Bucket.ListedObject] = []
+        var continuation: String?
+        repeat {
+            let page = try await bucket.list(prefix: stagingPrefix, continuation: continuation)
+            objects += page.objects
+            continuation = page.next
+        } while continuation != nil
+        // Read after the listings: a process that began staging after this read began it after the listings too,
+        // so its staging is not among them, or is younger than the cutoff.
+        let now = Date()
+        let alive = try await ledger.instancesAlive(since: now.addingTimeInterval(-StagingHeartbeat.deadAfter))
+        func abandoned(_ key: String, since time: Date) -> Bool {
+            guard time < cutoff else { return false }
+            if time < now.addingTimeInterval(-Self.stagingExpiry) { return true }
+            let instance = String(key.dropFirst(stagingPrefix.count).prefix { $0 != "/" })
+            return !alive.contains(instance)
+        }
+        for upload in uploads where abandoned(upload.key, since: upload.initiated) {
+            try await bucket.abortMultipartUpload(upload.key, uploadID: upload.uploadID)
+        }
+        for object in objects where abandoned(object.key, since: object.lastModified) {
+            try await bucket.delete(object.key)
+        }
+        try await ledger.forgetInstances(seenBefore: now.addingTimeInterval(-Self.stagingExpiry))
+        let stale = Date().addingTimeInterval(-Self.claimLifetime)
+        for digest in try await ledger.abandonedDeletions(claimedBefore: stale, limit: 1000) {
+            if try await !delete(digest, ifUnwrittenSince: cutoff) {
+                try await endAbandonedClaim(on: digest, cutoff: cutoff)
+            }
+        }
+    }
+}

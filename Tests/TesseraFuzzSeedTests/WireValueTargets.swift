@@ -1,0 +1,1 @@
+../../Fuzz/Sources/TesseraFuzz/WireValueTargets.swift
