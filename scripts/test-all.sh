@@ -45,8 +45,9 @@ TESSERA_BIN="$PWD/.build/debug/tessera" "$python" -m pytest Tests/compat
 # With PostgreSQL, a share of the wire tests again with every server's metadata on it (docs/postgresql.md):
 # Glacier multipart, racing requests, EBS blocks, ECR layers, a skopeo push and pull, the operator endpoints,
 # garbage collection and a kill -9 under load. With an S3 store as well (TESSERA_TEST_S3_ENDPOINT; .ci/run
-# starts radosgw), the same servers keep their blobs in it (docs/s3-blobs.md), and two nodes sharing both serve
-# one state (test_cluster.py).
+# starts radosgw), the same servers keep their blobs in it (docs/s3-blobs.md). (The tests that need these
+# servers by their nature — two nodes sharing both in test_cluster.py, a database or store outage in
+# test_metadata_outage.py and test_object_store_outage.py — ran in the pass above.)
 if [ -n "${TESSERA_TEST_POSTGRES_URL:-}" ]; then
     scale_out=(Tests/compat/test_glacier_multipart.py Tests/compat/test_racing_requests.py Tests/compat/test_ebs_write_read.py
         Tests/compat/test_ecr_layers.py Tests/compat/test_oci_skopeo.py Tests/compat/test_server_operations.py
@@ -56,7 +57,7 @@ if [ -n "${TESSERA_TEST_POSTGRES_URL:-}" ]; then
     scale_out+=(--deselect Tests/compat/test_ecr_layers.py::test_4201st_part_is_over_the_limit)
     if [ -n "${TESSERA_TEST_S3_ENDPOINT:-}" ]; then
         TESSERA_COMPAT_METADATA=postgres TESSERA_COMPAT_BLOBS=s3 TESSERA_BIN="$PWD/.build/debug/tessera" "$python" -m pytest \
-            "${scale_out[@]}" Tests/compat/test_cluster.py
+            "${scale_out[@]}"
     else
         echo "test-all: TESSERA_TEST_S3_ENDPOINT is not set: the S3 blob store tests were skipped" >&2
         TESSERA_COMPAT_METADATA=postgres TESSERA_BIN="$PWD/.build/debug/tessera" "$python" -m pytest "${scale_out[@]}"

@@ -18,6 +18,7 @@ public struct S3BlobStore: BlobStore {
     let location: S3Location
     let basePartSize: Int
     let heartbeat: StagingHeartbeat
+    let chunkLists = ChunkListCache()
 
     /// A deletion claim older than this may be taken over by a commit or another sweep: its sweeper stopped.
     static let claimLifetime: TimeInterval = 600
@@ -138,6 +139,7 @@ public struct S3BlobStore: BlobStore {
     func chunkList(of digest: SHA256Value, size: Int64, sha256Hex: String) async throws -> [UInt8]? {
         let chunk = Int64(ChunkHashes.chunkSize)
         let expected = Int((size + chunk - 1) / chunk) * 32
+        if let kept = chunkLists.list(digest), kept.count == expected, SHA256Value.of(kept).hex == sha256Hex { return kept }
         let body: HTTPClientResponse.Body
         do {
             body = try await bucket.get(chunkListKey(for: digest))
@@ -155,6 +157,7 @@ public struct S3BlobStore: BlobStore {
             throw StorageError.backend("S3 GetObject \(chunkListKey(for: digest)): the download broke off: \(error)")
         }
         guard list.count == expected, SHA256Value.of(list).hex == sha256Hex else { return nil }
+        chunkLists.keep(list, for: digest)
         return list
     }
 

@@ -42,7 +42,7 @@ public enum LayerDownloadRoute {
                 ]
                 if partial { headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(layer.size)" }
                 return Response(status: partial ? .partialContent : .ok, headers: headers,
-                                body: ResponseBody(asyncSequence: service.read(layer, range: range).stream))
+                                body: ResponseBody(asyncSequence: try await service.read(layer, range: range).stream))
             } catch {
                 context.logger.error("layer download failed", metadata: ["tessera.error": .string(String(describing: error))])
                 return failure(.internalServerError, "InternalError", "The layer could not be read; try again")

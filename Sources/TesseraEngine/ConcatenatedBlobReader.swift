@@ -23,6 +23,21 @@ public actor ConcatenatedBlobReader: BlobReader {
         self.plan = pieces.reversed()
     }
 
+    /// A reader whose first blob is open already, so that a store that cannot serve it fails here, before a
+    /// response has begun, with an error the caller can answer with its protocol's status, instead of
+    /// breaking off a body whose headers went out.
+    /// - Throws: ``StorageError`` as the store reported it.
+    public static func opened(blobs: any BlobStore, segments: [BlobSegment], range: Range<Int64>) async throws -> ConcatenatedBlobReader {
+        let reader = ConcatenatedBlobReader(blobs: blobs, segments: segments, range: range)
+        try await reader.openFirst()
+        return reader
+    }
+
+    private func openFirst() async throws {
+        guard current == nil, let (digest, range) = plan.popLast() else { return }
+        current = try await blobs.read(digest, range: range)
+    }
+
     public func next() async throws -> ByteBuffer? {
         while true {
             if let reader = current {

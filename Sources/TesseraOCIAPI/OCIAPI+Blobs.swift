@@ -29,7 +29,7 @@ extension OCIAPI {
         if partial { headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(layer.size)" }
         let status: HTTPResponse.Status = partial ? .partialContent : .ok
         guard call.request.method == .get else { return Response(status: status, headers: headers) }
-        return Response(status: status, headers: headers, body: ResponseBody(asyncSequence: service.read(layer, range: range).stream))
+        return Response(status: status, headers: headers, body: ResponseBody(asyncSequence: try await service.read(layer, range: range).stream))
     }
 
     /// `DELETE /v2/NAME/blobs/DIGEST`: unlinks the blob from the repository (202).

@@ -109,7 +109,7 @@ struct S3BlobStoreTests {
     /// chunk list that does not match its recorded hash is not trusted (the read falls back to the whole object).
     @Test(.enabled(if: TestS3.configured, "no S3 endpoint: set TESSERA_TEST_S3_ENDPOINT (docs/radosgw.md)"))
     func rangesAreFetchedAndVerifiedChunkByChunk() async throws {
-        try await TestS3.withStore { store, _ in
+        try await TestS3.withStore { store, ledger in
             let mib = 1 << 20
             let bytes = TestData.bytes(count: 3 * mib + 500_000, seed: 74)
             let digest = try await BlobStoreHelpers.put(bytes, into: store, chunkSizes: [65_536])
@@ -132,11 +132,15 @@ struct S3BlobStoreTests {
                 _ = try await BlobStoreHelpers.readAll(store, digest, range: Int64(2 * mib)..<Int64(2 * mib + 20))
             }
             await #expect(throws: StorageError.corrupt(digest)) { _ = try await BlobStoreHelpers.readAll(store, digest) }
-            // A chunk list that does not match: the range is read through the whole object, which is corrupt.
+            // A chunk list that does not match: the range is read through the whole object, which is corrupt. (A
+            // node that has not read the list before: this one keeps the lists it checked.)
             try await store.bucket.put(store.chunkListKey(for: digest), body: [ByteBuffer(bytes: [UInt8](repeating: 0, count: 4 * 32))])
+            let otherNode = try await S3BlobStore(location: store.location, ledger: ledger)
             await #expect(throws: StorageError.corrupt(digest)) {
-                _ = try await BlobStoreHelpers.readAll(store, digest, range: 0..<10)
+                _ = try await BlobStoreHelpers.readAll(otherNode, digest, range: 0..<10)
             }
+            expectSameBytes(try await BlobStoreHelpers.readAll(store, digest, range: 0..<10), Array(bytes[0..<10]),
+                            "the list this node checked before still serves chunk 0")
         }
     }
 

@@ -32,7 +32,22 @@ class CountingProxy:
         self.cuts_left = 0
         self.cut_after = 64 << 10
         self._sockets: list[socket.socket] = []
+        # While blocked, every connection is closed as soon as it is accepted: the upstream looks unreachable.
+        self.blocked = False
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def block(self) -> None:
+        """Cuts every open connection and closes each new one at once, until ``unblock``."""
+        self.blocked = True
+        for sock in list(self._sockets):
+            try:
+                sock.close()
+            except OSError:
+                pass
+        self._sockets.clear()
+
+    def unblock(self) -> None:
+        self.blocked = False
 
     def reset(self) -> None:
         with self._lock:
@@ -75,6 +90,9 @@ class CountingProxy:
                 client, _ = self.listener.accept()
             except OSError:
                 return
+            if self.blocked:
+                client.close()
+                continue
             try:
                 server = socket.create_connection(self.upstream)
             except OSError:

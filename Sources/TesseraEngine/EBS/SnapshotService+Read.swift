@@ -61,8 +61,10 @@ extension SnapshotService {
               block.index == index else {
             throw SnapshotError.validation(.invalidBlockToken, "The block token \(blockToken) is invalid.")
         }
-        let reader = ConcatenatedBlobReader(blobs: blobs, segments: [BlobSegment(blob: block.blob, length: Self.blockSize)],
-                                            range: 0..<Self.blockSize)
+        let reader = try await snapshotStorage {
+            try await ConcatenatedBlobReader.opened(blobs: blobs, segments: [BlobSegment(blob: block.blob, length: Self.blockSize)],
+                                                    range: 0..<Self.blockSize)
+        }
         return SnapshotBlockData(checksum: EBSLinearChecksum.base64(block.blob), body: reader)
     }
 

@@ -106,7 +106,9 @@ extension GlacierService {
         switch job.action {
         case .inventoryRetrieval:
             guard let blob = job.outputBlob else { throw EngineError.storageFailure("inventory job \(jobID) has no output") }
-            let reader = ConcatenatedBlobReader(blobs: blobs, segments: [BlobSegment(blob: blob, length: total)], range: wanted)
+            let reader = try await storage {
+                try await ConcatenatedBlobReader.opened(blobs: blobs, segments: [BlobSegment(blob: blob, length: total)], range: wanted)
+            }
             return JobOutput(contentType: job.format == "CSV" ? "text/csv" : "application/json", range: wanted, totalLength: total,
                              isPartial: rangeHeader != nil, treeHash: nil, archiveDescription: nil, body: reader)
         case .archiveRetrieval:
@@ -124,9 +126,9 @@ extension GlacierService {
             } else if job.rangeTreeHash != nil, TreeHash.isAligned(inArchive, archiveSize: archiveSize) {
                 treeHash = try await treeHashOf(segments: segments, range: inArchive)
             }
+            let reader = try await storage { try await ConcatenatedBlobReader.opened(blobs: blobs, segments: segments, range: inArchive) }
             return JobOutput(contentType: "application/octet-stream", range: wanted, totalLength: total, isPartial: rangeHeader != nil,
-                             treeHash: treeHash, archiveDescription: live?.description,
-                             body: ConcatenatedBlobReader(blobs: blobs, segments: segments, range: inArchive))
+                             treeHash: treeHash, archiveDescription: live?.description, body: reader)
         }
     }
 

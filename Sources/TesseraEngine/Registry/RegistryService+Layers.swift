@@ -66,9 +66,12 @@ extension RegistryService {
         return LayerContent(digest: digest, size: blob.size, segments: blob.segments)
     }
 
-    /// Streams `range` (the whole layer when nil) of a layer; every segment read checks its own digest.
-    public func read(_ layer: LayerContent, range: Range<Int64>?) -> any BlobReader {
-        ConcatenatedBlobReader(blobs: blobs, segments: layer.segments, range: range ?? 0..<layer.size)
+    /// Streams `range` (the whole layer when nil) of a layer; every segment read checks its own digest. The
+    /// first segment is opened here, so a store that cannot serve it fails the request before its response begins.
+    public func read(_ layer: LayerContent, range: Range<Int64>?) async throws -> any BlobReader {
+        try await registryStorage {
+            try await ConcatenatedBlobReader.opened(blobs: blobs, segments: layer.segments, range: range ?? 0..<layer.size)
+        }
     }
 
     /// GetAuthorizationToken: a password for the caller's account and when it expires.

@@ -1,0 +1,99 @@
+"""The object store unreachable while a server stores its blobs in it (`--blobs s3://…`, docs/s3-blobs.md): the
+server's S3 traffic goes through a proxy the test owns, which then refuses every connection, as a store that is
+down or cut off looks. Requests that need the store fail cleanly with the protocol's retryable server error
+within seconds (never a hang, never a wrong answer); requests that need only the metadata go on; once the store
+is back, new uploads succeed and everything acknowledged before the outage reads back byte-identical."""
+
+import os
+import time
+import uuid
+from urllib.parse import urlsplit
+
+import pytest
+from botocore.exceptions import ClientError
+
+from counting_proxy import CountingProxy
+from ebs_helpers import completed_snapshot, list_blocks, put_block, random_block, read_block, read_all_blocks, start_snapshot
+from glacier_helpers import MiB, random_bytes, retrieve_archive, unique_name, upload_archive
+from tessera_server import TEST_ACCOUNTS, make_client
+
+ENDPOINT = os.environ.get("TESSERA_TEST_S3_ENDPOINT")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not ENDPOINT, reason="no S3 store: set TESSERA_TEST_S3_ENDPOINT (.ci/run starts radosgw; docs/radosgw.md)"),
+]
+ONE = TEST_ACCOUNTS["one"]
+# The server retries a failed S3 request five times with jittered backoff (under 4 s in all) before it answers.
+ANSWER_WITHIN = 30
+
+
+def expect_retryable_failure(call):
+    started = time.monotonic()
+    with pytest.raises(ClientError) as raised:
+        call()
+    elapsed = time.monotonic() - started
+    error = raised.value.response
+    assert error["ResponseMetadata"]["HTTPStatusCode"] >= 500, error
+    assert elapsed < ANSWER_WITHIN, f"the failure took {elapsed:.1f} s"
+    return error
+
+
+def start_behind_proxy(server_factory, name):
+    """A server whose S3 traffic goes through a proxy the test can cut; returns (server, proxy)."""
+    upstream = urlsplit(ENDPOINT)
+    proxy = CountingProxy(upstream.hostname, upstream.port)
+    server = server_factory(name, extra_args=[
+        "--blobs", f"s3://tessera-compat/{name}-{uuid.uuid4().hex[:12]}", "--s3-endpoint", proxy.endpoint]).start()
+    return server, proxy
+
+
+def test_store_outage_fails_glacier_cleanly_and_loses_nothing(server_factory):
+    server, proxy = start_behind_proxy(server_factory, "outage-glacier")
+    try:
+        glacier = make_client(server.endpoint, ONE)
+        vault = unique_name("outage")
+        glacier.create_vault(vaultName=vault)
+        small, large = random_bytes(100_000), random_bytes(9 * MiB + 5)
+        kept = {upload_archive(glacier, vault, body)["archiveId"]: body for body in (small, large)}
+
+        proxy.block()
+        error = expect_retryable_failure(lambda: upload_archive(glacier, vault, random_bytes(50_000)))
+        assert error["Error"]["Code"] == "ServiceUnavailableException", error
+        expect_retryable_failure(lambda: upload_archive(glacier, vault, random_bytes(9 * MiB)))
+        # Metadata alone still answers: the vault, its counts, a job started on an archive.
+        described = glacier.describe_vault(vaultName=vault)
+        assert (described["NumberOfArchives"], described["SizeInBytes"]) == (2, len(small) + len(large))
+        archive_id = next(iter(kept))
+        job = glacier.initiate_job(vaultName=vault, jobParameters={"Type": "archive-retrieval", "ArchiveId": archive_id})
+        expect_retryable_failure(lambda: glacier.get_job_output(vaultName=vault, jobId=job["jobId"])["body"].read())
+
+        proxy.unblock()
+        after = random_bytes(200_000)
+        kept[upload_archive(glacier, vault, after)["archiveId"]] = after
+        for archive_id, body in kept.items():
+            _, _, read = retrieve_archive(glacier, vault, archive_id)
+            assert read == body, f"archive {archive_id} reads back other bytes after the outage"
+        described = glacier.describe_vault(vaultName=vault)
+        assert described["NumberOfArchives"] == 3, "the refused uploads left no archive behind"
+    finally:
+        proxy.close()
+
+
+def test_store_outage_fails_ebs_cleanly_and_loses_nothing(server_factory):
+    server, proxy = start_behind_proxy(server_factory, "outage-ebs")
+    try:
+        ebs = make_client(server.endpoint, ONE, "ebs")
+        blocks = {0: random_block(1), 7: random_block(2)}
+        done = completed_snapshot(ebs, blocks)
+        tokens = list_blocks(ebs, done)
+        pending = start_snapshot(ebs)["SnapshotId"]
+
+        proxy.block()
+        expect_retryable_failure(lambda: put_block(ebs, pending, 3, random_block(3)))
+        expect_retryable_failure(lambda: read_block(ebs, done, 0, tokens[0]))
+
+        proxy.unblock()
+        put_block(ebs, pending, 3, random_block(3))
+        assert read_all_blocks(ebs, done) == blocks, "the blocks acknowledged before the outage read back"
+    finally:
+        proxy.close()
