@@ -43,13 +43,13 @@ else
 fi
 TESSERA_BIN="$PWD/.build/debug/tessera" "$python" -m pytest Tests/compat
 # With PostgreSQL, a share of the wire tests again with every server's metadata on it (docs/postgresql.md):
-# Glacier multipart, racing requests, EBS blocks, ECR layers, a skopeo push and pull, the operator endpoints,
+# Glacier multipart and ranged job output, racing requests, EBS blocks, ECR layers, a skopeo push and pull, the operator endpoints,
 # garbage collection and a kill -9 under load. With an S3 store as well (TESSERA_TEST_S3_ENDPOINT; .ci/run
 # starts radosgw), the same servers keep their blobs in it (docs/s3-blobs.md). (The tests that need these
 # servers by their nature — two nodes sharing both in test_cluster.py, a database or store outage in
 # test_metadata_outage.py and test_object_store_outage.py — ran in the pass above.)
 if [ -n "${TESSERA_TEST_POSTGRES_URL:-}" ]; then
-    scale_out=(Tests/compat/test_glacier_multipart.py Tests/compat/test_racing_requests.py Tests/compat/test_ebs_write_read.py
+    scale_out=(Tests/compat/test_glacier_multipart.py Tests/compat/test_glacier_job_output.py Tests/compat/test_racing_requests.py Tests/compat/test_ebs_write_read.py
         Tests/compat/test_ecr_layers.py Tests/compat/test_oci_skopeo.py Tests/compat/test_server_operations.py
         Tests/compat/test_garbage_collection.py Tests/compat/test_crash_consistency.py)
     # The 4,201-part limit is a rule of the registry, checked in the pass above; sending its 4,200 parts again

@@ -84,6 +84,11 @@ public enum MetadataConcurrencyConformance {
                        kmsKeyARN: nil, timeoutMinutes: 60, startTime: t0)
     }
 
+    /// An upload of 100-byte parts into vault `v`.
+    static func openUpload(_ id: String, on store: any Store) async throws {
+        try await store.insertUpload(UploadRecord(id: id, accountID: account, vaultName: "v", description: "", partSize: 100, createdAt: t0))
+    }
+
     // MARK: checks
 
     /// Eight CompleteMultipartUploads of one upload: one archive, one count in the vault, seven clean conflicts.
@@ -92,8 +97,7 @@ public enum MetadataConcurrencyConformance {
         _ = try await store.createVault(VaultRecord(accountID: account, name: "v", createdAt: t0))
         for round in 0..<5 {
             let uploadID = "up-race-\(round)"
-            try await store.insertUpload(UploadRecord(id: uploadID, accountID: account, vaultName: "v", description: "",
-                                                      partSize: 100, createdAt: t0))
+            try await openUpload(uploadID, on: store)
             try await store.putPart(try part(uploadID, index: 0))
             let outcomes = await race(8, on: stores) { index, store in
                 try await store.completeUpload(id: uploadID, into: archive("arc-\(round)-\(index)", vault: "v", size: 100))
@@ -161,8 +165,7 @@ public enum MetadataConcurrencyConformance {
         _ = try await store.createVault(VaultRecord(accountID: account, name: "v", createdAt: t0))
         for round in 0..<5 {
             let uploadID = "up-parts-\(round)"
-            try await store.insertUpload(UploadRecord(id: uploadID, accountID: account, vaultName: "v", description: "",
-                                                      partSize: 100, createdAt: t0))
+            try await openUpload(uploadID, on: store)
             let outcomes = await race(16, on: stores) { index, store in
                 if index == 8 {
                     try await store.completeUpload(id: uploadID, into: archive("arc-parts-\(round)", vault: "v", size: 100))
