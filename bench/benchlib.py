@@ -118,3 +118,19 @@ def print_table(header, rows):
     print("|" + " --- |" * len(header))
     for row in rows:
         print("| " + " | ".join(str(cell) for cell in row) + " |")
+
+
+def block_tokens(ebs, snap, count, page_size=10000):
+    """Every block's token, by index, from ListSnapshotBlocks in pages of `page_size`; checks there are `count`.
+    Returns (tokens, pages read)."""
+    tokens, kwargs, pages = {}, {"SnapshotId": snap, "MaxResults": page_size}, 0
+    while True:
+        page = ebs.list_snapshot_blocks(**kwargs)
+        pages += 1
+        tokens.update({b["BlockIndex"]: b["BlockToken"] for b in page["Blocks"]})
+        if not page.get("NextToken"):
+            break
+        kwargs["NextToken"] = page["NextToken"]
+    assert len(tokens) == count, (len(tokens), count)
+    return tokens, pages
+

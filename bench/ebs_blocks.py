@@ -15,7 +15,7 @@ import boto3
 from botocore.config import Config
 
 import sendfile_client
-from benchlib import KEY, MIB, SECRET, run_dd, signed_headers, start_moto, start_tessera, print_table
+from benchlib import KEY, MIB, SECRET, block_tokens, run_dd, signed_headers, start_moto, start_tessera, print_table
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BLOCK = 524288
@@ -51,23 +51,10 @@ def boto3_put(port, blocks):
     return seconds, snap
 
 
-def block_tokens(ebs, snap, count):
-    """Every block's token, by index, from ListSnapshotBlocks; checks there are `count`."""
-    tokens, kwargs = {}, {"SnapshotId": snap, "MaxResults": 10000}
-    while True:
-        page = ebs.list_snapshot_blocks(**kwargs)
-        tokens.update({b["BlockIndex"]: b["BlockToken"] for b in page["Blocks"]})
-        if not page.get("NextToken"):
-            break
-        kwargs["NextToken"] = page["NextToken"]
-    assert len(tokens) == count, (len(tokens), count)
-    return tokens
-
-
 def boto3_get(port, snap, count):
     """16 threads of boto3 GetSnapshotBlock over every block; returns seconds."""
     ebs = ebs_client(port)
-    tokens = block_tokens(ebs, snap, count)
+    tokens, _ = block_tokens(ebs, snap, count)
 
     def get(item):
         index, token = item
@@ -107,7 +94,7 @@ def block_puts(port, out, count, distinct=None):
 
 def block_gets(port, snap, count):
     """GetSnapshotBlock requests for every block of `snap`, signed beforehand: [(path, headers)]."""
-    tokens = block_tokens(ebs_client(port), snap, count)
+    tokens, _ = block_tokens(ebs_client(port), snap, count)
     requests = []
     for index, token in sorted(tokens.items()):
         url = f"/snapshots/{snap}/blocks/{index}?blockToken={urllib.parse.quote(token, safe='')}"

@@ -35,7 +35,7 @@ import sys, tempfile, time
 import boto3
 from botocore.config import Config
 
-from benchlib import KEY, MIB, SECRET, make_file, print_table, start_tessera
+from benchlib import KEY, MIB, SECRET, block_tokens, make_file, print_table, start_tessera
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BLOCK = 512 << 10
@@ -290,18 +290,6 @@ def ebs_put(port, blocks, sums):
     return snap
 
 
-def ebs_tokens(port, snap, count):
-    client, tokens, kwargs = ebs(port), {}, {"SnapshotId": snap, "MaxResults": 10000}
-    while True:
-        page = client.list_snapshot_blocks(**kwargs)
-        tokens.update({b["BlockIndex"]: b["BlockToken"] for b in page["Blocks"]})
-        if not page.get("NextToken"):
-            break
-        kwargs["NextToken"] = page["NextToken"]
-    assert len(tokens) == count, (len(tokens), count)
-    return tokens
-
-
 def ebs_get(port, snap, tokens, blocks):
     client = ebs(port)
 
@@ -441,7 +429,7 @@ def main():
             bput[t] = measure(t, cluster, lambda: ebs_put(t.port, blocks, sums))
             snaps[t] = bput[t]["result"]
         bput[direct] = measure(direct, cluster, lambda: direct_put_blocks(s3, blocks))
-        tokens = {t: ebs_tokens(t.port, snaps[t], len(blocks)) for t in tessera_targets if snaps[t]}
+        tokens = {t: block_tokens(ebs(t.port), snaps[t], len(blocks))[0] for t in tessera_targets if snaps[t]}
         bget = {t: measure(t, cluster, lambda: ebs_get(t.port, snaps[t], tokens[t], blocks)) for t in tokens}
         bget[direct] = measure(direct, cluster, lambda: direct_get_blocks(s3, blocks))
 

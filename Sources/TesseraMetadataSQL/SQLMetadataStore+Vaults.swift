@@ -3,15 +3,30 @@ import SQLKit
 import TesseraStorage
 
 extension SQLMetadataStore: VaultMetadata {
-    public func createVault(_ vault: VaultRecord) async throws -> Bool {
+    public func createVault(_ vault: VaultRecord, maximumPerAccount: Int) async throws -> VaultCreation {
         try await sessions.transaction { db in
-            try await db.raw("""
-                INSERT INTO glacier_vaults (account_id, name, created_at) VALUES
-                (\(bind: vault.accountID), \(bind: vault.name), \(bind: vault.createdAt.millis))
+            // The count and the insert are one statement. SQLite runs one writer at a time; on PostgreSQL a
+            // transaction-scoped advisory lock per account orders creations, since two READ COMMITTED inserts
+            // of different names would each count the vaults without the other's.
+            if db.dialect.name == "postgresql" {
+                try await db.raw("SELECT pg_advisory_xact_lock(\(bind: Self.vaultCreationLockKey), hashtext(\(bind: vault.accountID)))").run()
+            }
+            let created = try await db.raw("""
+                INSERT INTO glacier_vaults (account_id, name, created_at)
+                SELECT \(bind: vault.accountID), \(bind: vault.name), \(bind: vault.createdAt.millis)
+                WHERE (SELECT COUNT(*) FROM glacier_vaults WHERE account_id = \(bind: vault.accountID)) < \(bind: Int64(clamping: maximumPerAccount))
                 ON CONFLICT (account_id, name) DO NOTHING RETURNING name
                 """).first() != nil
+            if created { return .created }
+            let exists = try await db.raw("""
+                SELECT name FROM glacier_vaults WHERE account_id = \(bind: vault.accountID) AND name = \(bind: vault.name)
+                """).first() != nil
+            return exists ? .exists : .limitReached
         }
     }
+
+    /// The first half of the advisory-lock key that orders vault creations of one account on PostgreSQL.
+    static let vaultCreationLockKey: Int32 = 0x7661_756C
 
     public func vault(accountID: String, name: String) async throws -> VaultRecord? {
         try await sessions.read { db in

@@ -12,6 +12,7 @@ public enum MetadataConcurrencyConformance {
     public enum Check: String, CaseIterable, Sendable {
         case racingCompletionsMakeOneArchive
         case racingCreateVaultsMakeOneVault
+        case racingCreateVaultsStopAtTheLimit
         case racingCreateRepositoriesMakeOneRepository
         case racingDeletesUncountAnArchiveOnce
         case partsRacingACompletionLeaveNoneBehind
@@ -28,6 +29,7 @@ public enum MetadataConcurrencyConformance {
             switch self {
             case .racingCompletionsMakeOneArchive: try await C.racingCompletions(stores)
             case .racingCreateVaultsMakeOneVault: try await C.racingCreateVaults(stores)
+            case .racingCreateVaultsStopAtTheLimit: try await C.racingCreateVaultsAtLimit(stores)
             case .racingCreateRepositoriesMakeOneRepository: try await C.racingCreateRepositories(stores)
             case .racingDeletesUncountAnArchiveOnce: try await C.racingDeletes(stores)
             case .partsRacingACompletionLeaveNoneBehind: try await C.partsRacingCompletion(stores)
@@ -332,5 +334,22 @@ public enum MetadataConcurrencyConformance {
         #expect(try await other.instancesAlive(since: t0.addingTimeInterval(15)) == ["a"])
         try await other.forgetInstances(seenBefore: t0.addingTimeInterval(15))
         #expect(try await stores[0].instancesAlive(since: longAgo) == ["a"])
+    }
+
+    /// Twelve CreateVaults of different names race with room for five: five vaults, seven refusals, never six.
+    static func racingCreateVaultsAtLimit(_ stores: [any Store]) async throws {
+        for round in 0..<3 {
+            let account = "limit-\(round)"
+            let outcomes = await race(12, on: stores) { index, store in
+                try await store.createVault(VaultRecord(accountID: account, name: "v\(index)", createdAt: t0), maximumPerAccount: 5)
+            }
+            let results = try outcomes.map { try $0.get() }
+            #expect(results.filter { $0 == .created }.count == 5, "round \(round): \(results)")
+            #expect(results.filter { $0 == .limitReached }.count == 7, "round \(round): \(results)")
+            #expect(try await stores[0].listVaults(accountID: account, fromName: nil, limit: 100).count == 5)
+            let existing = try #require(results.firstIndex(of: .created))
+            #expect(try await stores[0].createVault(VaultRecord(accountID: account, name: "v\(existing)", createdAt: t0),
+                                                    maximumPerAccount: 5) == .exists, "an existing vault is no refusal at the limit")
+        }
     }
 }

@@ -64,3 +64,20 @@ def test_racing_create_repositories_make_one(ecr):
     assert len(created) == 1, answers
     assert [r.response["Error"]["Code"] for r in refused] == ["RepositoryAlreadyExistsException"] * (RACERS - 1)
     ecr.delete_repository(repositoryName=name, force=True)
+
+
+def test_racing_create_vaults_never_pass_the_account_limit(server_factory):
+    """An account may have 1,000 vaults (docs/aws/glacier.md). With 995 made, sixteen CreateVaults of new names race:
+    five succeed, eleven are refused with LimitExceededException, and the account ends with exactly 1,000."""
+    from tessera_server import TEST_ACCOUNTS, make_client
+    server = server_factory("tessera-vault-limit").start()
+    glacier = make_client(server.endpoint, TEST_ACCOUNTS["one"])
+    prefix = unique_name("limit")
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda i: glacier.create_vault(vaultName=f"{prefix}-{i:04d}"), range(995)))
+    answers = race(lambda i: glacier.create_vault(vaultName=f"{prefix}-new-{i}"), count=16)
+    refused = [a for a in answers if isinstance(a, ClientError)]
+    assert len(answers) - len(refused) == 5, answers
+    assert {r.response["Error"]["Code"] for r in refused} == {"LimitExceededException"}, refused
+    pages = glacier.get_paginator("list_vaults").paginate()
+    assert sum(len(page["VaultList"]) for page in pages) == 1000

@@ -6,13 +6,11 @@ extension GlacierService {
     /// CreateVault: idempotent; a repeat answers as the first did. At most 1,000 vaults per account.
     public func createVault(accountID: String, name: String) async throws {
         try GlacierRules.vaultName(name)
-        if try await storage({ try await metadata.vault(accountID: accountID, name: name) }) != nil { return }
-        let existing = try await storage { try await metadata.listVaults(accountID: accountID, fromName: nil, limit: maxVaults) }
-        guard existing.count < maxVaults else {
+        let vault = VaultRecord(accountID: accountID, name: name, createdAt: clock.now)
+        let outcome = try await storage { try await metadata.createVault(vault, maximumPerAccount: maxVaults) }
+        guard outcome != .limitReached else {
             throw EngineError.limitExceeded("The account already has \(maxVaults) vaults, the most it may have")
         }
-        let vault = VaultRecord(accountID: accountID, name: name, createdAt: clock.now)
-        _ = try await storage { try await metadata.createVault(vault) }
     }
 
     public func describeVault(accountID: String, name: String) async throws -> VaultRecord {

@@ -3,8 +3,9 @@ import TesseraCore
 
 /// Vaults and their settings documents.
 public protocol VaultMetadata: Sendable {
-    /// Inserts a vault; returns false (and changes nothing) when it already exists.
-    func createVault(_ vault: VaultRecord) async throws -> Bool
+    /// Inserts a vault unless it exists or its account already has `maximumPerAccount` vaults; one conditional
+    /// statement, ordered per account against other creations, so racing creations never pass the limit.
+    func createVault(_ vault: VaultRecord, maximumPerAccount: Int) async throws -> VaultCreation
     func vault(accountID: String, name: String) async throws -> VaultRecord?
     /// Vaults of an account sorted by name, starting at `fromName` (inclusive), at most `limit`.
     func listVaults(accountID: String, fromName: String?, limit: Int) async throws -> [VaultRecord]
@@ -89,3 +90,19 @@ public struct ProvisionedCapacityRecord: Sendable, Equatable {
 
 /// Everything the Glacier service keeps.
 public typealias GlacierMetadataStore = VaultMetadata & ArchiveMetadata & MultipartMetadata & JobMetadata & AccountSettingsMetadata
+
+/// What ``VaultMetadata/createVault(_:maximumPerAccount:)`` did.
+public enum VaultCreation: Sendable, Equatable {
+    case created
+    /// The vault existed already; nothing changed.
+    case exists
+    /// The account has as many vaults as it may; nothing changed.
+    case limitReached
+}
+
+extension VaultMetadata {
+    /// Inserts a vault, with no limit per account; returns false (and changes nothing) when it already exists.
+    public func createVault(_ vault: VaultRecord) async throws -> Bool {
+        try await createVault(vault, maximumPerAccount: .max) == .created
+    }
+}
