@@ -19,14 +19,21 @@ extension SQLMetadataStore: AccountSettingsMetadata {
         }
     }
 
-    public func insertProvisionedCapacity(_ unit: ProvisionedCapacityRecord) async throws {
+    public func insertProvisionedCapacity(_ unit: ProvisionedCapacityRecord, maximumActive: Int) async throws -> Bool {
         try await sessions.transaction { db in
-            try await db.raw("""
-                INSERT INTO glacier_provisioned_capacity (id, account_id, start_date, expiration_date) VALUES
-                (\(bind: unit.id), \(bind: unit.accountID), \(bind: unit.startDate.millis), \(bind: unit.expirationDate.millis))
-                """).run()
+            try await Self.orderPerAccount(db, purpose: Self.capacityPurchaseLockKey, accountID: unit.accountID)
+            return try await db.raw("""
+                INSERT INTO glacier_provisioned_capacity (id, account_id, start_date, expiration_date)
+                SELECT \(bind: unit.id), \(bind: unit.accountID), \(bind: unit.startDate.millis), \(bind: unit.expirationDate.millis)
+                WHERE (SELECT COUNT(*) FROM glacier_provisioned_capacity WHERE account_id = \(bind: unit.accountID)
+                       AND expiration_date > \(bind: unit.startDate.millis)) < \(bind: Int64(clamping: maximumActive))
+                RETURNING id
+                """).first() != nil
         }
     }
+
+    /// The first half of the advisory-lock key that orders capacity purchases of one account on PostgreSQL.
+    static let capacityPurchaseLockKey: Int32 = 0x7063_6170
 
     public func provisionedCapacity(accountID: String) async throws -> [ProvisionedCapacityRecord] {
         try await sessions.read { db in

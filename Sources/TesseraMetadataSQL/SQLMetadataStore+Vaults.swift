@@ -5,12 +5,8 @@ import TesseraStorage
 extension SQLMetadataStore: VaultMetadata {
     public func createVault(_ vault: VaultRecord, maximumPerAccount: Int) async throws -> VaultCreation {
         try await sessions.transaction { db in
-            // The count and the insert are one statement. SQLite runs one writer at a time; on PostgreSQL a
-            // transaction-scoped advisory lock per account orders creations, since two READ COMMITTED inserts
-            // of different names would each count the vaults without the other's.
-            if db.dialect.name == "postgresql" {
-                try await db.raw("SELECT pg_advisory_xact_lock(\(bind: Self.vaultCreationLockKey), hashtext(\(bind: vault.accountID)))").run()
-            }
+            // The count and the insert are one statement, ordered per account against other creations.
+            try await Self.orderPerAccount(db, purpose: Self.vaultCreationLockKey, accountID: vault.accountID)
             let created = try await db.raw("""
                 INSERT INTO glacier_vaults (account_id, name, created_at)
                 SELECT \(bind: vault.accountID), \(bind: vault.name), \(bind: vault.createdAt.millis)

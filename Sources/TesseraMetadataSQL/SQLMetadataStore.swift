@@ -18,6 +18,15 @@ public struct SQLMetadataStore: Sendable {
     public func close() async throws {
         try await sessions.close()
     }
+
+    /// Orders, until the transaction ends, the transactions that call this with the same `purpose` and account:
+    /// for a statement that counts an account's rows and inserts one more only under a limit. SQLite runs one
+    /// writer at a time already; on PostgreSQL two READ COMMITTED inserts would each count without the other's
+    /// row, so a transaction-scoped advisory lock keyed on (purpose, account) makes the second wait.
+    static func orderPerAccount(_ db: any SQLDatabase, purpose: Int32, accountID: String) async throws {
+        guard db.dialect.name == "postgresql" else { return }
+        try await db.raw("SELECT pg_advisory_xact_lock(\(bind: purpose), hashtext(\(bind: accountID)))").run()
+    }
 }
 
 extension Date {

@@ -13,6 +13,7 @@ public enum MetadataConcurrencyConformance {
         case racingCompletionsMakeOneArchive
         case racingCreateVaultsMakeOneVault
         case racingCreateVaultsStopAtTheLimit
+        case racingCapacityPurchasesStopAtTheLimit
         case racingCreateRepositoriesMakeOneRepository
         case racingDeletesUncountAnArchiveOnce
         case partsRacingACompletionLeaveNoneBehind
@@ -30,6 +31,7 @@ public enum MetadataConcurrencyConformance {
             case .racingCompletionsMakeOneArchive: try await C.racingCompletions(stores)
             case .racingCreateVaultsMakeOneVault: try await C.racingCreateVaults(stores)
             case .racingCreateVaultsStopAtTheLimit: try await C.racingCreateVaultsAtLimit(stores)
+            case .racingCapacityPurchasesStopAtTheLimit: try await C.racingCapacityPurchases(stores)
             case .racingCreateRepositoriesMakeOneRepository: try await C.racingCreateRepositories(stores)
             case .racingDeletesUncountAnArchiveOnce: try await C.racingDeletes(stores)
             case .partsRacingACompletionLeaveNoneBehind: try await C.partsRacingCompletion(stores)
@@ -351,5 +353,21 @@ public enum MetadataConcurrencyConformance {
             #expect(try await stores[0].createVault(VaultRecord(accountID: account, name: "v\(existing)", createdAt: t0),
                                                     maximumPerAccount: 5) == .exists, "an existing vault is no refusal at the limit")
         }
+    }
+
+    /// Eight purchases of provisioned capacity race with room for two active units (one expired unit does not
+    /// count): two are bought, six refused.
+    static func racingCapacityPurchases(_ stores: [any Store]) async throws {
+        let expired = ProvisionedCapacityRecord(id: "old", accountID: account, startDate: t0.addingTimeInterval(-90 * 86400),
+                                                expirationDate: t0.addingTimeInterval(-60 * 86400))
+        #expect(try await stores[0].insertProvisionedCapacity(expired, maximumActive: 2))
+        let outcomes = await race(8, on: stores) { index, store in
+            try await store.insertProvisionedCapacity(
+                ProvisionedCapacityRecord(id: "unit-\(index)", accountID: account, startDate: t0, expirationDate: t0.addingTimeInterval(30 * 86400)),
+                maximumActive: 2)
+        }
+        let bought = try outcomes.map { try $0.get() }.filter { $0 }.count
+        #expect(bought == 2, "\(outcomes)")
+        #expect(try await stores[0].provisionedCapacity(accountID: account).count == 3)
     }
 }

@@ -81,3 +81,16 @@ def test_racing_create_vaults_never_pass_the_account_limit(server_factory):
     assert {r.response["Error"]["Code"] for r in refused} == {"LimitExceededException"}, refused
     pages = glacier.get_paginator("list_vaults").paginate()
     assert sum(len(page["VaultList"]) for page in pages) == 1000
+
+
+def test_racing_capacity_purchases_never_pass_the_account_limit(server_factory):
+    """An account may hold two provisioned-capacity units (docs/aws/glacier.md). Eight purchases race on a fresh
+    server: two succeed, six are refused with LimitExceededException, and two units are listed."""
+    from tessera_server import TEST_ACCOUNTS, make_client
+    server = server_factory("tessera-capacity-limit").start()
+    glacier = make_client(server.endpoint, TEST_ACCOUNTS["one"])
+    answers = race(lambda _: glacier.purchase_provisioned_capacity(accountId="-"))
+    refused = [a for a in answers if isinstance(a, ClientError)]
+    assert len(answers) - len(refused) == 2, answers
+    assert {r.response["Error"]["Code"] for r in refused} == {"LimitExceededException"}, refused
+    assert len(glacier.list_provisioned_capacity(accountId="-")["ProvisionedCapacityList"]) == 2

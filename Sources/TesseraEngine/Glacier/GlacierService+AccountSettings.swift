@@ -43,13 +43,11 @@ extension GlacierService {
     /// PurchaseProvisionedCapacity: one unit for a month; at most two per account.
     public func purchaseProvisionedCapacity(accountID: String) async throws -> String {
         let now = clock.now
-        let active = try await storage { try await metadata.provisionedCapacity(accountID: accountID) }.filter { $0.expirationDate > now }
-        guard active.count < Self.maxProvisionedUnits else {
-            throw EngineError.limitExceeded("You have reached the limit of \(Self.maxProvisionedUnits) provisioned capacity units")
-        }
         let expiry = Calendar(identifier: .gregorian).date(byAdding: .month, value: 1, to: now) ?? now.addingTimeInterval(30 * 86400)
         let unit = ProvisionedCapacityRecord(id: RandomID.urlSafe(length: 24), accountID: accountID, startDate: now, expirationDate: expiry)
-        try await storage { try await metadata.insertProvisionedCapacity(unit) }
+        guard try await storage({ try await metadata.insertProvisionedCapacity(unit, maximumActive: Self.maxProvisionedUnits) }) else {
+            throw EngineError.limitExceeded("You have reached the limit of \(Self.maxProvisionedUnits) provisioned capacity units")
+        }
         return unit.id
     }
 

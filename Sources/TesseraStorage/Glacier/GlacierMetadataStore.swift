@@ -69,7 +69,9 @@ public protocol JobMetadata: Sendable {
 public protocol AccountSettingsMetadata: Sendable {
     func dataRetrievalPolicy(accountID: String) async throws -> String?
     func setDataRetrievalPolicy(accountID: String, json: String) async throws
-    func insertProvisionedCapacity(_ unit: ProvisionedCapacityRecord) async throws
+    /// Inserts a unit unless the account already holds `maximumActive` units that expire after the new one's start;
+    /// one conditional statement, ordered per account against other purchases. Returns whether it was inserted.
+    func insertProvisionedCapacity(_ unit: ProvisionedCapacityRecord, maximumActive: Int) async throws -> Bool
     func provisionedCapacity(accountID: String) async throws -> [ProvisionedCapacityRecord]
 }
 
@@ -98,6 +100,13 @@ public enum VaultCreation: Sendable, Equatable {
     case exists
     /// The account has as many vaults as it may; nothing changed.
     case limitReached
+}
+
+extension AccountSettingsMetadata {
+    /// Inserts a unit, with no limit per account.
+    public func insertProvisionedCapacity(_ unit: ProvisionedCapacityRecord) async throws {
+        _ = try await insertProvisionedCapacity(unit, maximumActive: .max)
+    }
 }
 
 extension VaultMetadata {
