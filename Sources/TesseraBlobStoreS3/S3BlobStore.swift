@@ -139,7 +139,7 @@ public struct S3BlobStore: BlobStore {
     func chunkList(of digest: SHA256Value, size: Int64, sha256Hex: String) async throws -> [UInt8]? {
         let chunk = Int64(ChunkHashes.chunkSize)
         let expected = Int((size + chunk - 1) / chunk) * 32
-        if let kept = chunkLists.list(digest), kept.count == expected, SHA256Value.of(kept).hex == sha256Hex { return kept }
+        if let kept = chunkLists.list(digest, sha256Hex: sha256Hex), kept.count == expected { return kept }
         let body: HTTPClientResponse.Body
         do {
             body = try await bucket.get(chunkListKey(for: digest))
@@ -157,38 +157,34 @@ public struct S3BlobStore: BlobStore {
             throw StorageError.backend("S3 GetObject \(chunkListKey(for: digest)): the download broke off: \(error)")
         }
         guard list.count == expected, SHA256Value.of(list).hex == sha256Hex else { return nil }
-        chunkLists.keep(list, for: digest)
+        chunkLists.keep(list, sha256Hex: sha256Hex, for: digest)
         return list
     }
 
     public func delete(_ digest: SHA256Value, ifUnwrittenSince cutoff: Date) async throws -> Bool {
-        let key = key(for: digest)
         // Nothing to claim for a blob that is not stored (a commit of it that starts now records its write first).
-        guard try await bucket.head(key) != nil else { return false }
+        guard try await bucket.head(key(for: digest)) != nil else { return false }
+        return try await deleteUnderClaim(digest, ifUnwrittenSince: cutoff)
+    }
+
+    /// Claims `digest`, deletes its object and chunk list if the object is still there, and ends the claim.
+    /// Returns whether this call deleted the object: another sweep may have deleted it between a first look
+    /// and the claim, or a sweeper that stopped may have deleted it and left only its claim, and neither is
+    /// counted here.
+    func deleteUnderClaim(_ digest: SHA256Value, ifUnwrittenSince cutoff: Date) async throws -> Bool {
+        let key = key(for: digest)
         let claimedAt = Date()
         guard try await ledger.claimDeletion(of: digest, unwrittenSince: cutoff, at: claimedAt,
                                              takingOverClaimsBefore: claimedAt.addingTimeInterval(-Self.claimLifetime)) else {
             return false
         }
-        // Another sweep may have deleted it between the first look and the claim: then it is not counted here.
-        guard try await bucket.head(key) != nil else {
-            try await ledger.finishDeletion(of: digest, claimedAt: claimedAt)
-            return false
+        let stored = try await bucket.head(key) != nil
+        if stored {
+            try await bucket.delete(key)
+            try await bucket.delete(chunkListKey(for: digest))
         }
-        try await bucket.delete(key)
-        try await bucket.delete(chunkListKey(for: digest))
         try await ledger.finishDeletion(of: digest, claimedAt: claimedAt)
-        return true
-    }
-
-    /// Forgets a blob whose sweeper stopped after deleting its bytes but before ending its claim.
-    func endAbandonedClaim(on digest: SHA256Value, cutoff: Date) async throws {
-        let claimedAt = Date()
-        guard try await ledger.claimDeletion(of: digest, unwrittenSince: cutoff, at: claimedAt,
-                                             takingOverClaimsBefore: claimedAt.addingTimeInterval(-Self.claimLifetime)) else { return }
-        try await bucket.delete(key(for: digest))
-        try await bucket.delete(chunkListKey(for: digest))
-        try await ledger.finishDeletion(of: digest, claimedAt: claimedAt)
+        return stored
     }
 
     public func listBlobs() async throws -> [StoredBlob] {
@@ -242,9 +238,7 @@ public struct S3BlobStore: BlobStore {
         try await ledger.forgetInstances(seenBefore: now.addingTimeInterval(-Self.stagingExpiry))
         let stale = Date().addingTimeInterval(-Self.claimLifetime)
         for digest in try await ledger.abandonedDeletions(claimedBefore: stale, limit: 1000) {
-            if try await !delete(digest, ifUnwrittenSince: cutoff) {
-                try await endAbandonedClaim(on: digest, cutoff: cutoff)
-            }
+            _ = try await deleteUnderClaim(digest, ifUnwrittenSince: cutoff)
         }
     }
 }

@@ -139,30 +139,38 @@ class TesseraServer:
         schema = "c_" + hashlib.sha256(str(self.data_dir.resolve()).encode()).hexdigest()[:20]
         return ["--metadata", url + ("&" if "?" in url else "?") + "search_path=" + schema]
 
-    def blob_args(self) -> list[str]:
-        """`--blobs` in the S3 store when the run asks for it (TESSERA_COMPAT_BLOBS=s3, with the store in
-        TESSERA_TEST_S3_ENDPOINT and its keys in TESSERA_S3_ACCESS_KEY_ID / TESSERA_S3_SECRET_ACCESS_KEY, which
-        the server reads from the environment it inherits): a key prefix per data directory, the same on every
-        restart of this server."""
+    def s3_location(self) -> Optional[tuple[str, str, str, str]]:
+        """(bucket, key prefix, endpoint, region) of this server's blobs when the run puts them in the S3 store
+        (TESSERA_COMPAT_BLOBS=s3, with the store in TESSERA_TEST_S3_ENDPOINT and its keys in
+        TESSERA_S3_ACCESS_KEY_ID / TESSERA_S3_SECRET_ACCESS_KEY, which the server reads from the environment it
+        inherits): a prefix per data directory, the same on every restart of this server. None otherwise, or when
+        the test passes its own `--blobs`."""
         if os.environ.get("TESSERA_COMPAT_BLOBS") != "s3" or "--blobs" in self.extra_args:
-            return []
+            return None
         endpoint = os.environ.get("TESSERA_TEST_S3_ENDPOINT")
         if not endpoint:
             raise TesseraServerError("TESSERA_COMPAT_BLOBS=s3 needs TESSERA_TEST_S3_ENDPOINT")
         prefix = "c" + hashlib.sha256(str(self.data_dir.resolve()).encode()).hexdigest()[:20]
-        return ["--blobs", f"s3://tessera-compat/{prefix}", "--s3-endpoint", endpoint,
-                "--s3-region", os.environ.get("TESSERA_TEST_S3_REGION", "us-east-1")]
+        return "tessera-compat", prefix, endpoint, os.environ.get("TESSERA_TEST_S3_REGION", "us-east-1")
+
+    def blob_args(self) -> list[str]:
+        """`--blobs` and its S3 settings when ``s3_location`` names a place, else nothing (the data directory)."""
+        location = self.s3_location()
+        if location is None:
+            return []
+        bucket, prefix, endpoint, region = location
+        return ["--blobs", f"s3://{bucket}/{prefix}", "--s3-endpoint", endpoint, "--s3-region", region]
 
     def has_blob(self, digest_hex: str) -> bool:
         """Whether the server's blob store holds the blob `digest_hex`: a file in the data directory, or, when
-        the blobs are in S3 (blob_args), an object under the server's prefix."""
-        args = self.blob_args()
-        if not args:
+        the blobs are in S3 (``s3_location``), an object under the server's prefix."""
+        location = self.s3_location()
+        if location is None:
             return (self.data_dir / "blobs" / "sha256" / digest_hex[:2] / digest_hex).exists()
         import boto3
         from botocore.exceptions import ClientError
-        bucket, _, prefix = args[1][len("s3://"):].partition("/")
-        s3 = boto3.client("s3", endpoint_url=args[3], region_name=args[5],
+        bucket, prefix, endpoint, region = location
+        s3 = boto3.client("s3", endpoint_url=endpoint, region_name=region,
                           aws_access_key_id=os.environ["TESSERA_S3_ACCESS_KEY_ID"],
                           aws_secret_access_key=os.environ["TESSERA_S3_SECRET_ACCESS_KEY"])
         try:
