@@ -84,17 +84,23 @@ public struct FileSystemBlobStore: BlobStore {
         }
     }
 
-    public func listBlobs() async throws -> [StoredBlob] {
-        let root = layout.blobsDirectory
+    /// Reads shard directories in order from the one `after` falls in, each listed whole (a 256th of the store),
+    /// until the page is full.
+    public func listBlobs(after: SHA256Value?, limit: Int) async throws -> [StoredBlob] {
+        let layout = layout
         return try await threadPool.runIfActive {
             var found: [StoredBlob] = []
-            for shard in try POSIXFile.list(root) {
-                let directory = root + "/" + shard
-                for name in try POSIXFile.list(directory) {
-                    guard let digest = SHA256Value(hex: name),
-                          let status = try POSIXFile.modificationTimeAndSize(of: directory + "/" + name) else { continue }
+            let firstShard = after.map { Int($0.bytes[0]) } ?? 0
+            for shard in layout.shardDirectories[firstShard...] {
+                let digests = try POSIXFile.list(shard).compactMap { SHA256Value(hex: $0) }
+                    .filter { digest in after.map { digest > $0 } ?? true }.sorted()
+                for digest in digests {
+                    guard found.count < limit else { return found }
+                    // A blob deleted since the directory was read is left out.
+                    guard let status = try POSIXFile.modificationTimeAndSize(of: layout.path(for: digest)) else { continue }
                     found.append(StoredBlob(digest: digest, lastWritten: status.modified, size: status.size))
                 }
+                if found.count >= limit { return found }
             }
             return found
         }

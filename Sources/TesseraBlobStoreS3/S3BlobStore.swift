@@ -187,23 +187,25 @@ public struct S3BlobStore: BlobStore {
         return stored
     }
 
-    public func listBlobs() async throws -> [StoredBlob] {
-        var found: [StoredBlob] = []
-        var continuation: String?
+    /// One ListObjectsV2 page under `PREFIX/blobs/`, whose keys sort as their digests do (lower-case hex of a
+    /// fixed length), with the ledger's record of when each was last written.
+    public func listBlobs(after: SHA256Value?, limit: Int) async throws -> [StoredBlob] {
         let blobsPrefix = location.prefix + "blobs/"
+        var listed: [(digest: SHA256Value, object: S3Bucket.ListedObject)] = []
+        var continuation: String?
         repeat {
-            let page = try await bucket.list(prefix: blobsPrefix, continuation: continuation)
-            let listed = page.objects.compactMap { object in
+            // Keys that do not name a digest (not written by Tessera) are passed over, a page of them included.
+            let page = try await bucket.list(prefix: blobsPrefix, continuation: continuation, startAfter: after.map { key(for: $0) },
+                                             maxKeys: min(max(limit, 1), 1000))
+            listed = page.objects.compactMap { object in
                 SHA256Value(hex: String(object.key.dropFirst(blobsPrefix.count))).map { (digest: $0, object: object) }
             }
-            let written = try await ledger.lastWrites(of: listed.map(\.digest))
-            for entry in listed {
-                found.append(StoredBlob(digest: entry.digest, lastWritten: written[entry.digest] ?? entry.object.lastModified,
-                                        size: entry.object.size))
-            }
             continuation = page.next
-        } while continuation != nil
-        return found
+        } while listed.isEmpty && continuation != nil
+        let written = try await ledger.lastWrites(of: listed.map(\.digest))
+        return listed.map { entry in
+            StoredBlob(digest: entry.digest, lastWritten: written[entry.digest] ?? entry.object.lastModified, size: entry.object.size)
+        }
     }
 
     /// Removes staging that no commit will finish — multipart uploads and staging objects older than `cutoff`

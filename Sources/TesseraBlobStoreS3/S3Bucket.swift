@@ -111,10 +111,13 @@ struct S3Bucket: Sendable {
         }
     }
 
-    /// One page of the keys under `prefix`, in key order; the token continues the listing.
-    func list(prefix: String, continuation: String?, maxKeys: Int = 1000) async throws -> (objects: [ListedObject], next: String?) {
+    /// One page of the keys under `prefix`, in key order, from the first after `startAfter` when given; the
+    /// token continues the listing.
+    func list(prefix: String, continuation: String?, startAfter: String? = nil,
+              maxKeys: Int = 1000) async throws -> (objects: [ListedObject], next: String?) {
         var query: [(name: String, value: String)] = [("list-type", "2"), ("prefix", prefix), ("max-keys", String(maxKeys))]
         if let continuation { query.append(("continuation-token", continuation)) }
+        if let startAfter { query.append(("start-after", startAfter)) }
         let text: String
         do {
             text = String(decoding: try await client.send(AWSRequest(method: "GET", path: "/\(name)", query: query)).body, as: UTF8.self)

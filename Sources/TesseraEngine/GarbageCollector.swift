@@ -8,7 +8,7 @@ import TesseraStorage
 ///
 /// Safe beside uploads in flight because ingest commits a blob (which marks it written) *before* the
 /// record naming it, and a sweep only deletes blobs unwritten since `now - grace`, atomically with
-/// respect to commits. The grace period must exceed the longest gap between a blob's commit and its
+/// respect to commits (see ``sweep(grace:)``). The grace period must exceed the longest gap between a blob's commit and its
 /// record's transaction (milliseconds in practice).
 public struct GarbageCollector: Sendable {
     let blobs: any BlobStore
@@ -16,9 +16,12 @@ public struct GarbageCollector: Sendable {
     let clock: EngineClock
     let grace: TimeInterval
     let jobRetention: TimeInterval
+    /// Stored blobs listed and checked together.
+    let pageSize: Int
 
     public init(blobs: any BlobStore, references: any BlobReferences, clock: EngineClock = .system,
-                grace: TimeInterval = 3600, jobRetention: TimeInterval = GlacierService.jobRetention) {
+                grace: TimeInterval = 3600, jobRetention: TimeInterval = GlacierService.jobRetention, pageSize: Int = 1000) {
+        self.pageSize = max(pageSize, 1)
         self.blobs = blobs
         self.references = references
         self.clock = clock
@@ -51,28 +54,38 @@ public struct GarbageCollector: Sendable {
     /// the database gives up waiting for its lock after 10 s.
     public static let onDemandGrace: TimeInterval = 60
 
-    /// Runs one sweep.
+    /// Runs one sweep, a page of stored blobs at a time: each page is listed, then checked against the
+    /// records in one query, so the sweep's memory stays one page whatever the size of the store.
+    ///
+    /// Reading references page by page (after `now` was fixed) loses nothing: a record can only start naming
+    /// a blob after a commit of it or while another record names it, so a blob named by a record the query
+    /// missed (made after the query) was committed less than the grace before — after the cutoff — and the
+    /// delete, atomic with commits, spares it.
     /// - Parameter grace: instead of the collector's own grace (a sweep run on demand).
     public func sweep(grace override: TimeInterval? = nil) async throws -> Sweep {
         let now = clock.now
         let cutoff = now.addingTimeInterval(-(override ?? grace))
-        // References first, listing second: a blob committed after the listing is not deleted, and one
-        // committed before the listing but recorded after the reference query is younger than the cutoff.
         try await storage { try await blobs.removeAbandoned(before: cutoff) }
-        let referenced = try await storage { try await references.referencedBlobs(now: now, jobRetention: jobRetention) }
-        let stored = try await storage { try await blobs.listBlobs() }
         var result = Sweep()
-        for blob in stored {
-            result.examined += 1
-            if !referenced.contains(blob.digest), blob.lastWritten < cutoff,
-               try await storage({ try await blobs.delete(blob.digest, ifUnwrittenSince: cutoff) }) {
-                result.deleted += 1
-                result.deletedBytes += blob.size
-            } else {
-                result.keptBlobs += 1
-                result.keptBytes += blob.size
+        var after: SHA256Value?
+        while true {
+            let stored = try await storage { try await blobs.listBlobs(after: after, limit: pageSize) }
+            guard let last = stored.last else { return result }
+            after = last.digest
+            let referenced = try await storage {
+                try await references.referencedBlobs(among: stored.map(\.digest), now: now, jobRetention: jobRetention)
+            }
+            for blob in stored {
+                result.examined += 1
+                if !referenced.contains(blob.digest), blob.lastWritten < cutoff,
+                   try await storage({ try await blobs.delete(blob.digest, ifUnwrittenSince: cutoff) }) {
+                    result.deleted += 1
+                    result.deletedBytes += blob.size
+                } else {
+                    result.keptBlobs += 1
+                    result.keptBytes += blob.size
+                }
             }
         }
-        return result
     }
 }

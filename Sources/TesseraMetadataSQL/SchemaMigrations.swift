@@ -139,6 +139,16 @@ public enum SchemaMigrations {
             "CREATE TABLE shared_keys (name TEXT PRIMARY KEY, hex TEXT NOT NULL)",
             "CREATE TABLE blob_staging_instances (instance TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)",
         ],
+        // 5: every column that names a blob, indexed by it, so a garbage-collection sweep asks which of one page
+        // of stored blobs are referenced without reading whole tables
+        [
+            "CREATE INDEX glacier_archive_segments_by_blob ON glacier_archive_segments (blob)",
+            "CREATE INDEX glacier_upload_parts_by_blob ON glacier_upload_parts (blob)",
+            "CREATE INDEX glacier_jobs_by_output_blob ON glacier_jobs (output_blob)",
+            "CREATE INDEX ebs_blocks_by_blob ON ebs_blocks (blob)",
+            "CREATE INDEX registry_blob_segments_by_blob ON registry_blob_segments (blob)",
+            "CREATE INDEX registry_upload_parts_by_blob ON registry_upload_parts (blob)",
+        ],
     ]
 
     /// Applies every migration the database has not seen yet. On PostgreSQL each step first takes a

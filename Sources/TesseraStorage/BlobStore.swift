@@ -33,8 +33,11 @@ public protocol BlobStore: Sendable {
     /// is not an error.
     func delete(_ digest: SHA256Value, ifUnwrittenSince cutoff: Date) async throws -> Bool
 
-    /// Every stored blob, with when it was last written, for garbage collection.
-    func listBlobs() async throws -> [StoredBlob]
+    /// One page of the stored blobs, for garbage collection: up to `limit` of them (at least one when any is
+    /// left), those whose digests come after `after` (from the first when nil), in ascending digest order,
+    /// each with when it was last written. A page shorter than `limit` may still be followed by another: the
+    /// listing ends at the first empty page.
+    func listBlobs(after: SHA256Value?, limit: Int) async throws -> [StoredBlob]
 
     /// Removes what interrupted writes left behind before `cutoff` (staging of a node that died mid-upload);
     /// each garbage-collection sweep calls it first. A backend that cleans up otherwise does nothing.
@@ -44,6 +47,17 @@ public protocol BlobStore: Sendable {
 extension BlobStore {
     /// Nothing to do: the file-system store removes its staging files when it opens.
     public func removeAbandoned(before cutoff: Date) async throws {}
+
+    /// Every stored blob in one array, read page by page: for tests and inspection of small stores (garbage
+    /// collection reads one page at a time, so its memory does not grow with the store).
+    public func listBlobs() async throws -> [StoredBlob] {
+        var found: [StoredBlob] = []
+        while true {
+            let page = try await listBlobs(after: found.last?.digest, limit: 1000)
+            guard !page.isEmpty else { return found }
+            found += page
+        }
+    }
 }
 
 /// A stored blob as garbage collection sees it.

@@ -21,6 +21,7 @@ public enum BlobStoreConformance {
         case deleteIsIdempotent
         case deleteSparesBlobsWrittenSinceTheCutoff
         case sizeReportsStoredLength
+        case listingPagesInDigestOrder
 
         public func run(on store: any BlobStore) async throws {
             switch self {
@@ -34,6 +35,7 @@ public enum BlobStoreConformance {
             case .deleteIsIdempotent: try await BlobStoreConformance.delete(store)
             case .deleteSparesBlobsWrittenSinceTheCutoff: try await BlobStoreConformance.deleteSparesRecentWrites(store)
             case .sizeReportsStoredLength: try await BlobStoreConformance.sizes(store)
+            case .listingPagesInDigestOrder: try await BlobStoreConformance.listingPages(store)
             }
         }
     }
@@ -159,6 +161,31 @@ public enum BlobStoreConformance {
             let digest = try await BlobStoreHelpers.put(TestData.bytes(count: count, seed: UInt64(count)), into: store)
             #expect(try await store.size(of: digest) == Int64(count))
         }
+    }
+
+    static func listingPages(_ store: any BlobStore) async throws {
+        var written: [SHA256Value: Int] = [:]
+        for seed in 0..<7 {
+            let bytes = TestData.bytes(count: 100 + seed * 37, seed: UInt64(900 + seed))
+            written[try await BlobStoreHelpers.put(bytes, into: store)] = bytes.count
+        }
+        var listed: [StoredBlob] = []
+        while true {
+            let page = try await store.listBlobs(after: listed.last?.digest, limit: 3)
+            #expect(page.count <= 3, "a page holds at most its limit")
+            guard !page.isEmpty else { break }
+            listed += page
+        }
+        let digests = listed.map(\.digest)
+        #expect(digests == digests.sorted() && Set(digests).count == digests.count, "pages run in ascending digest order, each blob once")
+        for (digest, size) in written {
+            #expect(listed.first { $0.digest == digest }?.size == Int64(size), "every blob listed with its size")
+        }
+        let middle = written.keys.sorted()[3]
+        let rest = try await store.listBlobs(after: middle, limit: 1000).map(\.digest)
+        #expect(rest == digests.filter { $0 > middle }, "a page starts after the digest given, which it leaves out")
+        let last = try #require(digests.last)
+        #expect(try await store.listBlobs(after: last, limit: 3).isEmpty, "nothing after the last")
     }
 
     static func isNotFound(_ error: StorageError) -> Bool {

@@ -55,9 +55,10 @@ public actor InMemoryBlobStore: BlobStore {
         return true
     }
 
-    public func listBlobs() async throws -> [StoredBlob] {
-        blobs.compactMap { digest, bytes in
-            lastWritten[digest].map { StoredBlob(digest: digest, lastWritten: $0, size: Int64(bytes.count)) }
+    public func listBlobs(after: SHA256Value?, limit: Int) async throws -> [StoredBlob] {
+        blobs.keys.filter { digest in after.map { digest > $0 } ?? true }.sorted().prefix(limit).compactMap { digest in
+            guard let bytes = blobs[digest], let written = lastWritten[digest] else { return nil }
+            return StoredBlob(digest: digest, lastWritten: written, size: Int64(bytes.count))
         }
     }
 
