@@ -25,6 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one. (default: 9000)")
     var port: Int?
 
+    @Option(help: "Port of a second registry endpoint for the public (ECR Public) repositories, as public.ecr.aws is one: it challenges with Bearer and hands out anonymous pull tokens, so `docker pull 127.0.0.1:PORT/r<account>/NAME` works without a login; 0 picks a free one. (default: none)")
+    var publicRegistryPort: Int?
+
     @Option(help: "Directory holding the metadata database and the blobs. (default: ./tessera-data)")
     var dataDir: String?
 
@@ -93,6 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
         var given: [String: String] = [:]
         given["host"] = host
         given["port"] = port.map(String.init)
+        given["public-registry-port"] = publicRegistryPort.map(String.init)
         given["data-dir"] = dataDir
         given["metadata"] = metadata
         given["blobs"] = blobs
@@ -129,6 +133,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration()
         configuration.host = settings.string("host") ?? "127.0.0.1"
         configuration.port = try settings.int("port")
+        configuration.publicRegistryPort = try settings.string("public-registry-port").map { _ in try settings.int("public-registry-port") }
         configuration.dataDirectory = settings.string("data-dir") ?? "./tessera-data"
         configuration.metadata = try Self.metadataLocation(settings.string("metadata") ?? "sqlite")
         configuration.blobs = try Self.blobLocation(settings.string("blobs") ?? "data-dir", endpoint: settings.string("s3-endpoint"),
@@ -190,6 +195,10 @@ struct ServeCommand: AsyncParsableCommand {
             if !condition { throw ServeConfigError(message) }
         }
         try require((0...65535).contains(configuration.port), "port \(configuration.port) is not 0...65535")
+        if let publicPort = configuration.publicRegistryPort {
+            try require((0...65535).contains(publicPort), "--public-registry-port \(publicPort) is not 0...65535")
+            try require(publicPort == 0 || publicPort != configuration.port, "--public-registry-port must differ from --port")
+        }
         try require(configuration.maxConnections >= 1, "--max-connections must be at least 1")
         try require(configuration.glacierJobDelay >= 0, "--glacier-job-delay must not be negative")
         try require(configuration.gcInterval > 0, "--gc-interval must be positive")

@@ -15,6 +15,7 @@ struct ServeSettings {
     static let defaults: KeyValuePairs<String, String?> = [
         "host": "127.0.0.1",
         "port": "9000",
+        "public-registry-port": nil,
         "data-dir": "./tessera-data",
         "metadata": "sqlite",
         "blobs": "data-dir",

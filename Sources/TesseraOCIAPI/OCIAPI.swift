@@ -9,11 +9,15 @@ import TesseraWire
 /// The OCI distribution API (`/v2/…`) that docker, podman, skopeo, containerd and oras speak, over the same
 /// repositories, images, tags and layers as the ECR door. Authenticated as ECR's registry endpoint is: HTTP
 /// Basic `AWS:<password>` with the password of GetAuthorizationToken; public repositories pull anonymously.
+/// On the public registry port (``OCIEndpoint/publicRegistry(scheme:)``) as ECR Public's is: a Bearer token
+/// from ``OCITokenEndpoint``, and public repositories only.
 public struct OCIAPI: Sendable {
     let service: RegistryService
+    let endpoint: OCIEndpoint
 
-    public init(service: RegistryService) {
+    public init(service: RegistryService, endpoint: OCIEndpoint = .privateRegistry) {
         self.service = service
+        self.endpoint = endpoint
     }
 
     /// Registers `/v2` and everything under it, for every method the API uses.
@@ -26,6 +30,14 @@ public struct OCIAPI: Sendable {
     }
 
     func respond(to request: Request, context: TesseraRequestContext) async -> Response {
+        var response = await answer(request, context: context)
+        if response.status == .unauthorized {
+            response.headers[.wwwAuthenticate] = endpoint.challenge(host: request.head.authority)
+        }
+        return response
+    }
+
+    func answer(_ request: Request, context: TesseraRequestContext) async -> Response {
         let head = request.method == .head
         guard let path = OCIPath(request.uri.path) else {
             return OCIResponse.error(OCIWireError(.unsupported, "no endpoint of the OCI distribution API matches \(request.uri.path)", status: 404), head: head)
@@ -33,6 +45,10 @@ public struct OCIAPI: Sendable {
         context.annotations.operation = path.operation(request.method)
         guard let principal = authenticate(request) else {
             return OCIResponse.error(.authenticationRequired, head: head)
+        }
+        if endpoint != .privateRegistry, let name = path.name, !RegistryService.isPublicRepositoryName(name) {
+            return OCIResponse.error(OCIWireError(.nameUnknown, "this port serves public repositories only, named r<account>/NAME; \(name) is not one"),
+                                     head: head)
         }
         do {
             return try await route(path, OCICall(request: request, context: context, principal: principal))
@@ -58,7 +74,9 @@ public struct OCIAPI: Sendable {
     func route(_ path: OCIPath, _ call: OCICall) async throws -> Response {
         switch (call.request.method, path) {
         case (.get, .base), (.head, .base):
-            guard call.principal != .anonymous else { throw OCIWireError.authenticationRequired }
+            // The public registry's anonymous token is enough; only a request without any credentials is challenged.
+            let signedIn = endpoint == .privateRegistry ? call.principal != .anonymous : call.request.headers[.authorization] != nil
+            guard signedIn else { throw OCIWireError.authenticationRequired }
             return try OCIResponse.json([String: String]())
         case (.get, .catalog):
             return try await catalog(call)
@@ -91,18 +109,31 @@ public struct OCIAPI: Sendable {
         }
     }
 
-    /// The caller: an account for a genuine `Basic AWS:<password>`, anonymous without credentials, nil for
-    /// credentials that do not check out.
+    /// The caller: an account for a genuine `Basic AWS:<password>` or (on the public registry port) a Bearer token
+    /// from ``OCITokenEndpoint``, anonymous without credentials (or with the anonymous token), nil for credentials
+    /// that do not check out.
     func authenticate(_ request: Request) -> RegistryPrincipal? {
         guard let header = request.headers[.authorization] else { return .anonymous }
-        guard header.lowercased().hasPrefix("basic "), let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
-              let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":") else {
-            return nil
+        if endpoint != .privateRegistry, header.lowercased().hasPrefix("bearer ") {
+            let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+            return token == OCITokenEndpoint.anonymousToken ? .anonymous : service.principal(forPassword: token)
         }
         // skopeo and podman answer a challenge they have no credentials for with an empty user and password.
-        if text == ":" { return .anonymous }
-        guard text[..<colon] == "AWS" else { return nil }
-        return service.principal(forPassword: String(text[text.index(after: colon)...]))
+        if Self.basicCredentials(header) == ":" { return .anonymous }
+        return Self.basicPassword(header).flatMap { service.principal(forPassword: $0) }
+    }
+
+    /// The decoded `USER:PASSWORD` of a Basic `Authorization` header.
+    static func basicCredentials(_ header: String) -> String? {
+        guard header.lowercased().hasPrefix("basic "),
+              let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)) else { return nil }
+        return String(data: decoded, encoding: .utf8)
+    }
+
+    /// The password of a Basic `Authorization` header whose user is `AWS`, as ECR's registry expects.
+    static func basicPassword(_ header: String) -> String? {
+        guard let text = basicCredentials(header), let colon = text.firstIndex(of: ":"), text[..<colon] == "AWS" else { return nil }
+        return String(text[text.index(after: colon)...])
     }
 
     /// The OCI error for refusals before a request reaches the door.

@@ -42,6 +42,15 @@ enum OCIPath: Equatable {
 }
 
 extension OCIPath {
+    /// The repository name the path carries, if any.
+    var name: String? {
+        switch self {
+        case .base, .catalog: nil
+        case .tags(let name), .manifest(let name, _), .blob(let name, _), .uploads(let name), .upload(let name, _),
+             .referrers(let name, _): name
+        }
+    }
+
     /// The endpoint's name for metrics and logs (the distribution spec names endpoints by number; these say
     /// what each does).
     func operation(_ method: HTTPRequest.Method) -> String {

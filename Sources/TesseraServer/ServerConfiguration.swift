@@ -7,6 +7,9 @@ public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// 0 picks a free port.
     public var port = 9000
+    /// The port of the public registry endpoint (ECR Public's `/v2/`, with a Bearer challenge and anonymous
+    /// pull tokens; see docs/registry.md#the-public-registry-port); nil: none. 0 picks a free port.
+    public var publicRegistryPort: Int?
     public var dataDirectory = "./tessera-data"
     /// Where the metadata lives (`--metadata`): the data directory's SQLite file, or a PostgreSQL database.
     public var metadata = MetadataLocation.sqlite

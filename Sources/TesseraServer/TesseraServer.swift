@@ -6,6 +6,7 @@ import Logging
 import Metrics
 import NIOCore
 import Prometheus
+import ServiceLifecycle
 import TesseraBlobStoreFileSystem
 import TesseraEBSAPI
 import TesseraECRAPI
@@ -38,11 +39,8 @@ public enum TesseraServer {
         let http: HTTPServerBuilder = .http1LargeReads(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout * 1_000_000_000)),
                                                        maximumConnections: configuration.maxConnections, metrics: metrics)
         let scheme = tls == nil ? "http" : "https"
-        let app = Application(
-            router: router,
-            server: try tls.map { try .tls(http, tlsConfiguration: $0.configuration) } ?? http,
-            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Tessera"),
-            services: [
+        let server = try tls.map { try HTTPServerBuilder.tls(http, tlsConfiguration: $0.configuration) } ?? http
+        var services: [any Service] = [
                 // Expired uploads go first, so the sweep that follows frees their bytes.
                 PeriodicService(name: "garbage collected", interval: configuration.gcInterval, logger: logger) {
                     let outcome = try await collection.run(onDemand: false)
@@ -59,7 +57,23 @@ public enum TesseraServer {
                     return ["tessera.lifecycle.expired": .stringConvertible(applied.expired),
                             "tessera.lifecycle.archived": .stringConvertible(applied.archived)]
                 },
-            ],
+        ]
+        if let publicPort = configuration.publicRegistryPort {
+            try ListenAddressCheck.ensureAvailable(host: host, port: publicPort)
+            services.append(Application(
+                router: makePublicRegistryRouter(registry: registry, scheme: scheme, stores: stores, metrics: metrics, collection: collection),
+                server: server,
+                configuration: .init(address: .hostname(host, port: publicPort), serverName: "Tessera"),
+                onServerRunning: { channel in
+                    announce("public registry listening on \(scheme)://\(host):\(channel.localAddress?.port ?? publicPort)")
+                },
+                logger: logger))
+        }
+        let app = Application(
+            router: router,
+            server: server,
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Tessera"),
+            services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 announce("listening on \(scheme)://\(host):\(port)")
@@ -100,7 +114,7 @@ public enum TesseraServer {
         router.add(middleware: UnknownOperationMiddleware())
         router.add(middleware: FreeSpaceMiddleware(space: stores.freeSpace, collection: collection))
         AdminAPI.register(on: router, collection: collection, space: stores.freeSpace)
-        router.get("/health") { _, _ in Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
+        registerHealth(on: router)
         let gauges = StorageGauges(registry: metrics)
         router.get("/metrics") { _, context in
             do {
@@ -127,6 +141,26 @@ public enum TesseraServer {
             return await ec2.respond(to: request, context: context)
         }
         return router
+    }
+
+    /// The router of the public registry port: ECR Public's `/v2/` with its Bearer challenge and token endpoint
+    /// (no AWS APIs: those stay on the main port).
+    static func makePublicRegistryRouter(registry: RegistryService, scheme: String, stores: ServerStores,
+                                         metrics: PrometheusCollectorRegistry, collection: GarbageCollection) -> Router<TesseraRequestContext> {
+        let router = Router(context: TesseraRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: RequestMetricsMiddleware(registry: metrics))
+        router.add(middleware: ExpectContinueMiddleware())
+        router.add(middleware: FreeSpaceMiddleware(space: stores.freeSpace, collection: collection))
+        registerHealth(on: router)
+        OCIAPI(service: registry, endpoint: .publicRegistry(scheme: scheme)).register(on: router)
+        OCITokenEndpoint.register(on: router, service: registry)
+        return router
+    }
+
+    /// `GET /health`: 200 `ok` while the server runs (on each port).
+    static func registerHealth(on router: Router<TesseraRequestContext>) {
+        router.get("/health") { _, _ in Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
     }
 
     static func registryService(_ configuration: ServerConfiguration, _ stores: ServerStores) -> RegistryService {

@@ -37,8 +37,8 @@ def start_server(base_dir, name: str, extra_args=()) -> TesseraServer:
 
 @pytest.fixture(scope="session")
 def tessera(tmp_path_factory):
-    """The shared server (job delay 0: jobs complete at once)."""
-    server = start_server(tmp_path_factory.mktemp("tessera"), "tessera")
+    """The shared server (job delay 0: jobs complete at once), with the public registry port as well."""
+    server = start_server(tmp_path_factory.mktemp("tessera"), "tessera", ["--public-registry-port", "0"])
     yield server
     server.stop()
 

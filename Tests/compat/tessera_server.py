@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import ClassVar, Iterable, Optional, Sequence
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-LISTENING_RE = re.compile(r"listening on (https?://[^\s/]+:(\d+))")
+LISTENING_RE = re.compile(r"^listening on (https?://[^\s/]+:(\d+))", re.M)
+# With --public-registry-port, the second endpoint's line (it may come first).
+PUBLIC_LISTENING_RE = re.compile(r"^public registry listening on (https?://[^\s/]+:\d+)", re.M)
 STARTUP_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 
@@ -111,6 +113,9 @@ class TesseraServer:
         self.proc: Optional[subprocess.Popen] = None
         self.endpoint: Optional[str] = None
         self.port: Optional[int] = None
+        # The public registry endpoint (ECR Public's /v2 with a Bearer challenge), when started with
+        # --public-registry-port.
+        self.public_endpoint: Optional[str] = None
         self.log_files: list[Path] = []
         self.starts = 0
 
@@ -209,9 +214,12 @@ class TesseraServer:
     def _wait_until_listening(self, log_path: Path) -> None:
         deadline = time.monotonic() + self.startup_timeout
         while True:
-            match = LISTENING_RE.search(log_path.read_text(errors="replace"))
-            if match:
+            text = log_path.read_text(errors="replace")
+            match = LISTENING_RE.search(text)
+            public = PUBLIC_LISTENING_RE.search(text)
+            if match and (public or "--public-registry-port" not in self.extra_args):
                 self.endpoint, self.port = match.group(1), int(match.group(2))
+                self.public_endpoint = public.group(1) if public else None
                 break
             if self.proc.poll() is not None:
                 raise TesseraServerError(
@@ -275,6 +283,7 @@ class TesseraServer:
             TesseraServer.live.remove(self)
         self.endpoint = None
         self.port = None
+        self.public_endpoint = None
 
     @property
     def running(self) -> bool:

@@ -123,6 +123,48 @@ def test_bad_credentials_are_refused(oci, authorization):
     expect_challenge(resp)
 
 
+def test_public_registry_port_challenges_with_bearer_and_gives_anonymous_tokens(tessera, oci, registry_password,
+                                                                              make_repository):
+    """The public registry port (`--public-registry-port`), as public.ecr.aws: a Bearer challenge naming its
+    /token; an anonymous token pulls public repositories and cannot push; a token traded for the password
+    pushes; bad credentials get no token; names of private repositories are unknown there."""
+    from oci_helpers import public_name
+    public = tessera.public_endpoint
+    ping = requests.get(public + "/v2/", timeout=30)
+    assert ping.status_code == 401, describe(ping)
+    host = urlsplit(public).netloc
+    assert ping.headers["WWW-Authenticate"] == f'Bearer realm="{public}/token",service="{host}"', describe(ping)
+    answer = requests.get(public + "/token", params={"service": host, "scope": "repository:x:pull"}, timeout=30)
+    assert answer.status_code == 200, describe(answer)
+    token = answer.json()
+    assert token["token"] == token["access_token"] and token["expires_in"] > 0 and token["issued_at"], token
+    anonymous = {"Authorization": f"Bearer {token['token']}"}
+    assert requests.get(public + "/v2/", headers=anonymous, timeout=30).status_code == 200
+
+    name = make_repository(public=True)
+    repo = public_name("111111111111", name)
+    image = build_image(layer_count=1, layer_size=KIB)
+    digest = oci.push_image(repo, image, tag="v1").headers["Docker-Content-Digest"]
+    got = requests.get(f"{public}/v2/{repo}/manifests/v1", headers={**anonymous, "Accept": ACCEPT_ALL}, timeout=30)
+    assert got.status_code == 200 and got.headers["Docker-Content-Digest"] == digest, describe(got)
+    refused = requests.post(f"{public}/v2/{repo}/blobs/uploads/", headers=anonymous, timeout=30)
+    expect_oci_error(refused, 401, "UNAUTHORIZED")
+    assert refused.headers["WWW-Authenticate"].startswith("Bearer realm="), describe(refused)
+
+    traded = requests.get(public + "/token", auth=("AWS", registry_password), timeout=30)
+    assert traded.status_code == 200, describe(traded)
+    owner = {"Authorization": f"Bearer {traded.json()['token']}"}
+    started = requests.post(f"{public}/v2/{repo}/blobs/uploads/", headers=owner, timeout=30)
+    assert started.status_code == 202, describe(started)
+    assert requests.delete(urljoin(public, started.headers["Location"]), headers=owner, timeout=30).status_code == 204
+
+    expect_oci_error(requests.get(public + "/token", auth=("AWS", "not-the-password"), timeout=30), 401, "UNAUTHORIZED")
+    bogus = requests.get(public + "/v2/", headers={"Authorization": "Bearer not-a-token"}, timeout=30)
+    assert bogus.status_code == 401 and bogus.headers["WWW-Authenticate"].startswith("Bearer "), describe(bogus)
+    private = requests.get(f"{public}/v2/{name}/manifests/v1", headers=owner, timeout=30)
+    expect_oci_error(private, 404, "NAME_UNKNOWN")
+
+
 def test_user_must_be_aws(oci, registry_password):
     resp = oci.with_password(registry_password, user="admin").get("/v2/")
     expect_challenge(resp)

@@ -4,8 +4,9 @@ small rootfs tar, push, rmi, pull, `docker run` of the pulled image; a multi-lay
 (FROM scratch) pushed to two repositories (the second push mounts); pulls by digest; the errors docker shows;
 and containerd's `ctr`, which pushes blobs with one monolithic PUT.
 
-Skipped, with the reason, where the machine cannot run dockerd. Nothing comes from the internet. An anonymous
-docker pull of an ECR Public repository is expected to fail (xfail) while /v2/ challenges with Basic.
+An anonymous pull and a logged-in push of an ECR Public repository go through the public registry port
+(`--public-registry-port`, Bearer challenge). Skipped, with the reason, where the machine cannot run dockerd.
+Nothing comes from the internet.
 """
 
 from __future__ import annotations
@@ -214,16 +215,51 @@ def test_ctr_push_and_pull(docker_registry, oci, registry_password, make_reposit
         docker.docker("rmi", remote, local, check=False)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "docker answers a Basic challenge on /v2/ without credentials by not sending the request at all "
-    "('no basic auth credentials'); an anonymous docker pull needs a Bearer realm with anonymous tokens, "
-    "as ECR Public has (public.ecr.aws/token)"))
-def test_anonymous_pull_of_a_public_repository(dockerd, oci, make_repository, tmp_path):
+def test_anonymous_pull_of_a_public_repository(dockerd, tessera, oci, make_repository, tmp_path):
+    """docker, with no login, pulls an ECR Public repository from the public registry port: its Bearer
+    challenge sends docker to /token for the anonymous token (a Basic challenge, on the main port, stops an
+    anonymous docker before it sends a request)."""
+    from urllib.parse import urlsplit
     from oci_helpers import public_name, runnable_image
     name = make_repository(public=True)
     repo = public_name("111111111111", name)
-    oci.push_image(repo, runnable_image(docker=True), tag="v1")
+    digest = oci.push_image(repo, runnable_image(docker=True), tag="v1").headers["Docker-Content-Digest"]
+    remote = f"{urlsplit(tessera.public_endpoint).netloc}/{repo}:v1"
     env = {**dockerd.env, "DOCKER_CONFIG": str(tmp_path)}         # no login
-    proc = run(["docker", "pull", f"{oci.host}/{repo}:v1"], env=env, check=False)
-    run(["docker", "rmi", f"{oci.host}/{repo}:v1"], env=env, check=False)
-    assert proc.returncode == 0, proc.stderr
+    try:
+        proc = run(["docker", "pull", remote], env=env, check=False)
+        assert proc.returncode == 0, proc.stderr
+        assert PULL_DIGEST_RE.search(proc.stdout).group(1) == digest, proc.stdout
+        # Pushing needs an account: docker asks for a token with push scope, gets the anonymous one, is refused.
+        run(["docker", "tag", remote, remote.replace(":v1", ":v2")], env=env)
+        refused = run(["docker", "push", remote.replace(":v1", ":v2")], env=env, check=False)
+        assert refused.returncode != 0, refused.stdout
+    finally:
+        run(["docker", "rmi", remote, remote.replace(":v1", ":v2")], env=env, check=False)
+
+
+def test_login_and_push_to_the_public_registry_port(dockerd, tessera, ecr_public, make_repository, tmp_path):
+    """`aws ecr-public get-login-password | docker login` on the public registry port (docker trades the
+    password for a Bearer token at /token), then a push that ECR Public's API lists."""
+    from urllib.parse import urlsplit
+    from oci_helpers import public_name
+    name = make_repository(public=True)
+    host = urlsplit(tessera.public_endpoint).netloc
+    remote = f"{host}/{public_name('111111111111', name)}:v1"
+    env = {**dockerd.env, "DOCKER_CONFIG": str(tmp_path)}
+    token = ecr_public.get_authorization_token()["authorizationData"]["authorizationToken"]
+    password = base64.b64decode(token).decode().partition(":")[2]
+    run(["docker", "login", "--username", "AWS", "--password-stdin", host], env=env, input=password)
+    wrong = run(["docker", "login", "--username", "AWS", "--password-stdin", host], env={**env, "DOCKER_CONFIG": str(tmp_path / "x")},
+                input="not-the-password", check=False)
+    assert wrong.returncode != 0, wrong.stdout
+    local = local_name()
+    try:
+        run(["docker", "import", "-c", 'ENTRYPOINT ["/hello"]', "-", local], env=env, input=rootfs_tar())
+        run(["docker", "tag", local, remote], env=env)
+        out = run(["docker", "push", remote], env=env).stdout
+        digest = PUSH_DIGEST_RE.search(out).group(1)
+        details = ecr_public.describe_images(repositoryName=name)["imageDetails"]
+        assert [(d["imageDigest"], d.get("imageTags")) for d in details] == [(digest, ["v1"])]
+    finally:
+        run(["docker", "rmi", remote, local], env=env, check=False)

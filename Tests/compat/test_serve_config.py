@@ -67,6 +67,8 @@ def test_mistakes_in_the_file_stop_the_server_in_one_line(tmp_path):
         ("port = 1\nport = 2\n", "`port` is set twice"),
         ('port = "ninety"\n', "port must be a whole number"),
         ("gc-grace = 0\n", "--gc-grace must be at least 1 second"),
+        ("port = 9123\npublic-registry-port = 9123\n", "--public-registry-port must differ from --port"),
+        ("public-registry-port = 70000\n", "--public-registry-port 70000 is not 0...65535"),
     ]:
         config = tmp_path / "bad.toml"
         config.write_text(text)

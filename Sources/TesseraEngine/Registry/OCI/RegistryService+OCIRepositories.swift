@@ -13,6 +13,12 @@ extension RegistryService {
     /// The region the OCI door's ARNs name: a registry password carries no region.
     static let ociRegion = "us-east-1"
 
+    /// Whether an OCI name is one of a public registry's, `r<12-digit account>/NAME` (whether or not it exists).
+    public static func isPublicRepositoryName(_ name: String) -> Bool {
+        let components = name.split(separator: "/", maxSplits: 1)
+        return components.count == 2 && account(ofAlias: String(components[0])) != nil
+    }
+
     /// The repository an OCI name refers to, for `access`.
     /// - Throws: ``RegistryError/repositoryNotFound(registryID:name:)`` (the spec's `NAME_UNKNOWN`) or
     ///   ``RegistryError/accessDenied(callerAccount:action:resource:)`` (`DENIED`, or `UNAUTHORIZED` anonymously).
