@@ -49,6 +49,10 @@ struct AWSClientOptions: ParsableArguments {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(Int64(requestTimeout)))
         configuration.connectionPool = .init(idleTimeout: .seconds(30))
+        // A connection that cannot be made fails the attempt at once, and RetryPolicy decides (5 attempts, about 3 s
+        // of backoff), instead of the pool retrying it until the connect timeout of every attempt: 52 s for a
+        // server that is down.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .disabled
         var tls = TLSConfiguration.makeClientConfiguration()
         if let bundle = resolver.caBundle(explicit: caBundle, profile: profile) {
