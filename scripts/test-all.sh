@@ -41,17 +41,18 @@ if [ -n "${TESSERA_TEST_POSTGRES_URL:-}" ]; then
 else
     echo "test-all: TESSERA_TEST_POSTGRES_URL is not set: the PostgreSQL metadata tests were skipped" >&2
 fi
-TESSERA_BIN="$PWD/.build/debug/tessera" "$python" -m pytest Tests/compat
+TESSERA_BIN="$PWD/.build/debug/tessera" "$python" -m pytest --durations=25 Tests/compat
 # With PostgreSQL, a share of the wire tests again with every server's metadata on it (docs/postgresql.md):
-# Glacier multipart and ranged job output, racing requests, EBS blocks, ECR layers, a skopeo push and pull, the operator endpoints,
-# garbage collection and a kill -9 under load. With an S3 store as well (TESSERA_TEST_S3_ENDPOINT; .ci/run
+# Glacier multipart and ranged job output, racing requests, EBS blocks, ECR layers, a skopeo push and pull, the
+# operator endpoints and garbage collection. With an S3 store as well (TESSERA_TEST_S3_ENDPOINT; .ci/run
 # starts radosgw), the same servers keep their blobs in it (docs/s3-blobs.md). (The tests that need these
-# servers by their nature — two nodes sharing both in test_cluster.py, a database or store outage in
-# test_metadata_outage.py and test_object_store_outage.py — ran in the pass above.)
+# servers by their nature — two nodes sharing both in test_cluster.py, among them a node killed with kill -9
+# under load, a database or store outage in test_metadata_outage.py and test_object_store_outage.py — ran in
+# the pass above.) Each pass lists its slowest tests, to show where CI's time goes.
 if [ -n "${TESSERA_TEST_POSTGRES_URL:-}" ]; then
     scale_out=(Tests/compat/test_glacier_multipart.py Tests/compat/test_glacier_job_output.py Tests/compat/test_racing_requests.py Tests/compat/test_ebs_write_read.py
         Tests/compat/test_ecr_layers.py Tests/compat/test_oci_skopeo.py Tests/compat/test_server_operations.py
-        Tests/compat/test_garbage_collection.py Tests/compat/test_crash_consistency.py)
+        Tests/compat/test_garbage_collection.py --durations=15)
     # The 4,201-part limit is a rule of the registry, checked in the pass above; sending its 4,200 parts again
     # would take minutes here and test nothing new.
     scale_out+=(--deselect Tests/compat/test_ecr_layers.py::test_4201st_part_is_over_the_limit)
