@@ -172,19 +172,73 @@ public struct S3BlobStore: BlobStore {
     /// and the claim, or a sweeper that stopped may have deleted it and left only its claim, and neither is
     /// counted here.
     func deleteUnderClaim(_ digest: SHA256Value, ifUnwrittenSince cutoff: Date) async throws -> Bool {
-        let key = key(for: digest)
+        try await underClaim(digest, ifUnwrittenSince: cutoff) { stored in
+            if stored {
+                try await bucket.delete(key(for: digest))
+                try await bucket.delete(chunkListKey(for: digest))
+            }
+            return stored
+        } ?? false
+    }
+
+    /// Claims `digest` and deletes its chunk list if its object is not stored (a sweeper that stopped between
+    /// the two deletions, or a commit that stopped between the two uploads, left it), then ends the claim.
+    func deleteOrphanChunkList(_ digest: SHA256Value, ifUnwrittenSince cutoff: Date) async throws {
+        _ = try await underClaim(digest, ifUnwrittenSince: cutoff) { stored in
+            if !stored { try await bucket.delete(chunkListKey(for: digest)) }
+            return stored
+        }
+    }
+
+    /// Runs `body` with whether the object of `digest` is stored, while holding the ledger's deletion claim on
+    /// it, which no commit of it since `cutoff` lets a sweep take and which a commit waits for; nil when the claim
+    /// was not had.
+    private func underClaim(_ digest: SHA256Value, ifUnwrittenSince cutoff: Date,
+                            _ body: (_ stored: Bool) async throws -> Bool) async throws -> Bool? {
         let claimedAt = Date()
         guard try await ledger.claimDeletion(of: digest, unwrittenSince: cutoff, at: claimedAt,
                                              takingOverClaimsBefore: claimedAt.addingTimeInterval(-Self.claimLifetime)) else {
-            return false
+            return nil
         }
-        let stored = try await bucket.head(key) != nil
-        if stored {
-            try await bucket.delete(key)
-            try await bucket.delete(chunkListKey(for: digest))
-        }
+        let result = try await body(try await bucket.head(key(for: digest)) != nil)
         try await ledger.finishDeletion(of: digest, claimedAt: claimedAt)
-        return stored
+        return result
+    }
+
+    /// Deletes the chunk lists older than `cutoff` whose blob is not stored, walking `chunks/` and `blobs/` side
+    /// by side in key order (both sort as their digests), one page of each at a time; the blob listing skips
+    /// ahead to the next chunk list's digest, so it reads little more than the chunk lists' share of the store.
+    func removeOrphanChunkLists(before cutoff: Date) async throws {
+        let chunksPrefix = location.prefix + "chunks/"
+        let blobsPrefix = location.prefix + "blobs/"
+        var chunkContinuation: String?
+        var blobs: Set<String> = []       // one page of blob digests (hex): every stored one from its first to blobsEnd
+        var blobsEnd: String?             // the page's last digest; nil before the first page
+        var blobsExhausted = false
+        repeat {
+            let page = try await bucket.list(prefix: chunksPrefix, continuation: chunkContinuation)
+            chunkContinuation = page.next
+            for object in page.objects where object.lastModified < cutoff {
+                let hex = String(object.key.dropFirst(chunksPrefix.count))
+                guard let digest = SHA256Value(hex: hex) else { continue }
+                // Bring the blob page up to this digest: list on from just before it (a key one character shorter
+                // sorts before every key that extends it) whenever the page ends short of it.
+                while !blobsExhausted, blobsEnd.map({ $0 < hex }) ?? true {
+                    let listed = try await bucket.list(prefix: blobsPrefix, continuation: nil,
+                                                       startAfter: blobsPrefix + String(hex.dropLast()))
+                    let digests = listed.objects.map { String($0.key.dropFirst(blobsPrefix.count)) }
+                    blobs = Set(digests)
+                    blobsEnd = digests.last
+                    if listed.next == nil {
+                        blobsExhausted = true
+                    }
+                    if blobs.isEmpty { break }
+                }
+                if !blobs.contains(hex) {
+                    try await deleteOrphanChunkList(digest, ifUnwrittenSince: cutoff)
+                }
+            }
+        } while chunkContinuation != nil
     }
 
     /// One ListObjectsV2 page under `PREFIX/blobs/`, whose keys sort as their digests do (lower-case hex of a
@@ -237,6 +291,7 @@ public struct S3BlobStore: BlobStore {
         for object in objects where abandoned(object.key, since: object.lastModified) {
             try await bucket.delete(object.key)
         }
+        try await removeOrphanChunkLists(before: cutoff)
         try await ledger.forgetInstances(seenBefore: now.addingTimeInterval(-Self.stagingExpiry))
         let stale = Date().addingTimeInterval(-Self.claimLifetime)
         for digest in try await ledger.abandonedDeletions(claimedBefore: stale, limit: 1000) {

@@ -104,6 +104,32 @@ struct S3BlobStoreTests {
         }
     }
 
+    /// Chunk lists whose blob is gone (a sweeper or a commit stopped between the two objects) are removed by the
+    /// next sweep once older than its cutoff; the lists of stored blobs stay.
+    @Test(.enabled(if: TestS3.configured, "no S3 endpoint: set TESSERA_TEST_S3_ENDPOINT (docs/radosgw.md)"))
+    func chunkListsWithoutTheirBlobAreRemoved() async throws {
+        try await TestS3.withStore { store, _ in
+            var digests: [SHA256Value] = []
+            for seed in 0..<3 {
+                digests.append(try await BlobStoreHelpers.put(TestData.bytes(count: (1 << 20) + 1000, seed: UInt64(80 + seed)), into: store))
+            }
+            _ = try await BlobStoreHelpers.put(TestData.bytes(count: 100, seed: 83), into: store)
+            let neverStored = SHA256Value.of([8, 3])
+            try await store.bucket.put(store.chunkListKey(for: neverStored), body: [ByteBuffer(bytes: [UInt8](repeating: 1, count: 64))])
+            try await store.bucket.delete(store.key(for: digests[1]))
+            func lists() async throws -> Set<String> {
+                Set(try await store.bucket.list(prefix: store.location.prefix + "chunks/", continuation: nil).objects.map(\.key))
+            }
+            #expect(try await lists().count == 4)
+            try await store.removeAbandoned(before: Date().addingTimeInterval(-3600))
+            #expect(try await lists().count == 4, "younger than the cutoff")
+            try await store.removeAbandoned(before: Date().addingTimeInterval(60))
+            #expect(try await lists() == [store.chunkListKey(for: digests[0]), store.chunkListKey(for: digests[2])])
+            expectSameBytes(try await BlobStoreHelpers.readAll(store, digests[2], range: 10..<20),
+                            Array(TestData.bytes(count: (1 << 20) + 1000, seed: 82)[10..<20]))
+        }
+    }
+
     /// A range of a blob of several chunks is read through its chunk list: the chunks it covers are fetched
     /// and verified, the rest not; a corrupt chunk in the range fails the read, one outside it does not; a
     /// chunk list that does not match its recorded hash is not trusted (the read falls back to the whole object).
