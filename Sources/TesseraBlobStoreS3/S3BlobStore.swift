@@ -42,10 +42,13 @@ public struct S3BlobStore: BlobStore {
     ///   are stored with one PutObject.
     public init(location: S3Location, ledger: any BlobWriteLedger, basePartSize: Int = 8 << 20) async throws {
         let endpoint = location.endpoint
-        // Deadlines: 60 s for an attempt, so a sweep's delete with its retries stays well inside claimLifetime;
-        // 30 minutes for a server-side copy or completion, which moves up to 5 GiB inside the store.
+        // Deadlines: the answer timeout (20 s unless configured) and a second per MiB sent for an attempt, three
+        // attempts as the AWS SDKs' standard mode makes, so a store that stops answering fails a request in about
+        // a minute and a sweep's delete with its retries stays well inside claimLifetime; 30 minutes for a
+        // server-side copy or completion, which moves up to 5 GiB inside the store.
         let client = AWSServiceClient(service: .s3, endpoint: endpoint, region: location.region, credentials: location.credentials,
-                                      http: Self.http, retry: RetryPolicy(maxAttempts: 5), requestTimeout: .seconds(60))
+                                      http: Self.http, retry: RetryPolicy(maxAttempts: 3),
+                                      requestTimeout: .milliseconds(Int64(location.answerTimeout * 1000)), timeoutPerMiB: .seconds(1))
         let copyClient = AWSServiceClient(service: .s3, endpoint: endpoint, region: location.region, credentials: location.credentials,
                                           http: Self.http, retry: RetryPolicy(maxAttempts: 3), requestTimeout: .seconds(1800))
         self.bucket = S3Bucket(client: client, copyClient: copyClient, name: location.bucket)

@@ -10,13 +10,18 @@ public struct S3Location: Sendable, Equatable {
     public var endpoint: URL
     public var region: String
     public var credentials: AWSCredentials
+    /// How long one attempt of a request may wait for the store's answer (`--s3-timeout`), plus a second for
+    /// each MiB it sends; a copy or completion inside the store gets 30 minutes.
+    public var answerTimeout: TimeInterval
 
-    public init(bucket: String, prefix: String = "", endpoint: URL, region: String, credentials: AWSCredentials) {
+    public init(bucket: String, prefix: String = "", endpoint: URL, region: String, credentials: AWSCredentials,
+                answerTimeout: TimeInterval = 20) {
         self.bucket = bucket
         self.prefix = prefix
         self.endpoint = endpoint
         self.region = region
         self.credentials = credentials
+        self.answerTimeout = answerTimeout
     }
 
     /// Reads `s3://BUCKET[/PREFIX]`. Bucket names follow S3's rules (3–63 of `a-z 0-9 . -`); a prefix is made of

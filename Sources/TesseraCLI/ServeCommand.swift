@@ -43,6 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The region --blobs s3://… requests are signed for. (default: us-east-1)")
     var s3Region: String?
 
+    @Option(help: "Seconds one attempt of a request to the --blobs s3://… store may wait for its answer (plus a second per MiB it sends); after three attempts the client's request fails with a retryable error. (default: 20)")
+    var s3Timeout: Double?
+
     @Option(help: "Credentials file: one account per line, ACCESS_KEY SECRET ACCOUNT_ID; # starts a comment.")
     var credentials: String?
 
@@ -102,6 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
         given["blobs"] = blobs
         given["s3-endpoint"] = s3Endpoint
         given["s3-region"] = s3Region
+        given["s3-timeout"] = s3Timeout.map { String($0) }
         given["credentials"] = credentials
         given["log-level"] = logLevel
         given["log-format"] = logFormat
@@ -136,8 +140,11 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.publicRegistryPort = try settings.string("public-registry-port").map { _ in try settings.int("public-registry-port") }
         configuration.dataDirectory = settings.string("data-dir") ?? "./tessera-data"
         configuration.metadata = try Self.metadataLocation(settings.string("metadata") ?? "sqlite")
+        let s3Timeout = try settings.double("s3-timeout")
+        guard s3Timeout >= 0.1 && s3Timeout <= 3600 else { throw ServeConfigError("--s3-timeout must be 0.1 to 3600 seconds") }
         configuration.blobs = try Self.blobLocation(settings.string("blobs") ?? "data-dir", endpoint: settings.string("s3-endpoint"),
-                                                    region: settings.string("s3-region") ?? "us-east-1", environment: environment)
+                                                    region: settings.string("s3-region") ?? "us-east-1", timeout: s3Timeout,
+                                                    environment: environment)
         configuration.credentialsFile = settings.string("credentials")
         guard let level = Logger.Level(rawValue: settings.string("log-level") ?? "") else {
             throw ServeConfigError("unknown log level \(settings.string("log-level") ?? ""): trace, debug, info, notice, warning, error or critical")
@@ -172,7 +179,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// `data-dir`, or `s3://BUCKET[/PREFIX]` with its endpoint, region and the keys from the environment, checked
     /// here so that a typo stops the server before it listens.
-    static func blobLocation(_ text: String, endpoint: String?, region: String, environment: [String: String]) throws -> BlobLocation {
+    static func blobLocation(_ text: String, endpoint: String?, region: String, timeout: TimeInterval,
+                             environment: [String: String]) throws -> BlobLocation {
         if text == "data-dir" { return .dataDirectory }
         guard text.hasPrefix("s3://") else { throw ServeConfigError("--blobs is data-dir or s3://BUCKET[/PREFIX], not \(text)") }
         guard let key = environment["TESSERA_S3_ACCESS_KEY_ID"], !key.isEmpty,
@@ -183,8 +191,10 @@ struct ServeCommand: AsyncParsableCommand {
         let address = endpoint ?? AWSService.s3.defaultEndpoint(region: region)
         guard let url = URL(string: address) else { throw ServeConfigError("--s3-endpoint \(address) is not a URL") }
         do {
-            return .s3(try S3Location.parse(text, endpoint: url, region: region,
-                                            credentials: AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: token)))
+            var location = try S3Location.parse(text, endpoint: url, region: region,
+                                                credentials: AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: token))
+            location.answerTimeout = timeout
+            return .s3(location)
         } catch let error as S3LocationError {
             throw ServeConfigError("--blobs: \(error.description)")
         }

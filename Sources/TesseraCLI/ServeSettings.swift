@@ -21,6 +21,7 @@ struct ServeSettings {
         "blobs": "data-dir",
         "s3-endpoint": nil,
         "s3-region": "us-east-1",
+        "s3-timeout": "20",
         "credentials": nil,
         "log-level": "info",
         "log-format": "text",

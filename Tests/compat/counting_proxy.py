@@ -32,8 +32,12 @@ class CountingProxy:
         self.cuts_left = 0
         self.cut_after = 64 << 10
         self._sockets: list[socket.socket] = []
+        self._held: list[socket.socket] = []
         # While blocked, every connection is closed as soon as it is accepted: the upstream looks unreachable.
         self.blocked = False
+        # While stalled, connections are accepted and held, and nothing crosses any connection: the upstream
+        # looks alive but never answers.
+        self.stalled = False
         threading.Thread(target=self._accept, daemon=True).start()
 
     def block(self) -> None:
@@ -48,6 +52,20 @@ class CountingProxy:
 
     def unblock(self) -> None:
         self.blocked = False
+
+    def stall(self) -> None:
+        """Holds every connection, open and new, without passing a byte, until ``unstall``."""
+        self.stalled = True
+
+    def unstall(self) -> None:
+        """Passes bytes again; connections accepted during the stall are closed (their requests were given up)."""
+        self.stalled = False
+        for sock in self._held:
+            try:
+                sock.close()
+            except OSError:
+                pass
+        self._held.clear()
 
     def reset(self) -> None:
         with self._lock:
@@ -93,6 +111,9 @@ class CountingProxy:
             if self.blocked:
                 client.close()
                 continue
+            if self.stalled:
+                self._held.append(client)
+                continue
             try:
                 server = socket.create_connection(self.upstream)
             except OSError:
@@ -114,6 +135,8 @@ class CountingProxy:
                 data = source.recv(1 << 16)
                 if not data:
                     break
+                while self.stalled and not self._closed:
+                    time.sleep(0.05)
                 with self._lock:
                     if upstream:
                         self.sent += len(data)

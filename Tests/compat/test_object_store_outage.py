@@ -1,6 +1,7 @@
-"""The object store unreachable while a server stores its blobs in it (`--blobs s3://…`, docs/s3-blobs.md): the
-server's S3 traffic goes through a proxy the test owns, which then refuses every connection, as a store that is
-down or cut off looks. Requests that need the store fail cleanly with the protocol's retryable server error
+"""The object store unreachable or silent while a server stores its blobs in it (`--blobs s3://…`,
+docs/s3-blobs.md): the server's S3 traffic goes through a proxy the test owns, which then refuses every
+connection, as a store that is down or cut off looks, or holds every connection without passing a byte, as a
+store that has stopped answering looks. Requests that need the store fail cleanly with the protocol's retryable server error
 within seconds (never a hang, never a wrong answer); requests that need only the metadata go on; once the store
 is back, new uploads succeed and everything acknowledged before the outage reads back byte-identical."""
 
@@ -38,12 +39,12 @@ def expect_retryable_failure(call):
     return error
 
 
-def start_behind_proxy(server_factory, name):
+def start_behind_proxy(server_factory, name, extra_args=()):
     """A server whose S3 traffic goes through a proxy the test can cut; returns (server, proxy)."""
     upstream = urlsplit(ENDPOINT)
     proxy = CountingProxy(upstream.hostname, upstream.port)
     server = server_factory(name, extra_args=[
-        "--blobs", f"s3://tessera-compat/{name}-{uuid.uuid4().hex[:12]}", "--s3-endpoint", proxy.endpoint]).start()
+        "--blobs", f"s3://tessera-compat/{name}-{uuid.uuid4().hex[:12]}", "--s3-endpoint", proxy.endpoint, *extra_args]).start()
     return server, proxy
 
 
@@ -95,5 +96,35 @@ def test_store_outage_fails_ebs_cleanly_and_loses_nothing(server_factory):
         proxy.unblock()
         put_block(ebs, pending, 3, random_block(3))
         assert read_all_blocks(ebs, done) == blocks, "the blocks acknowledged before the outage read back"
+    finally:
+        proxy.close()
+
+
+def test_a_store_that_stops_answering_fails_requests_cleanly(server_factory):
+    """The store accepts connections and sends nothing: each attempt is given up after `--s3-timeout` (2 s
+    here, plus a second per MiB sent), and after three the request fails with the retryable error; once the
+    store answers again, uploads succeed and what was acknowledged reads back."""
+    server, proxy = start_behind_proxy(server_factory, "silent-store", ["--s3-timeout", "2"])
+    try:
+        glacier = make_client(server.endpoint, ONE)
+        vault = unique_name("silent")
+        glacier.create_vault(vaultName=vault)
+        body = random_bytes(100_000)
+        archive_id = upload_archive(glacier, vault, body)["archiveId"]
+        job = glacier.initiate_job(vaultName=vault, jobParameters={"Type": "archive-retrieval", "ArchiveId": archive_id})
+
+        proxy.stall()
+        started = time.monotonic()
+        error = expect_retryable_failure(lambda: upload_archive(glacier, vault, random_bytes(50_000)))
+        assert error["Error"]["Code"] == "ServiceUnavailableException", error
+        assert time.monotonic() - started >= 6, "three attempts of 2 s each were waited out"
+        expect_retryable_failure(lambda: glacier.get_job_output(vaultName=vault, jobId=job["jobId"])["body"].read())
+
+        proxy.unstall()
+        after = random_bytes(200_000)
+        kept = {archive_id: body, upload_archive(glacier, vault, after)["archiveId"]: after}
+        for archive_id, body in kept.items():
+            _, _, read = retrieve_archive(glacier, vault, archive_id)
+            assert read == body, f"archive {archive_id} reads back other bytes after the store came back"
     finally:
         proxy.close()

@@ -16,9 +16,16 @@ public final class AWSServiceClient: Sendable {
     let http: HTTPClient
     public let retry: RetryPolicy
     let requestTimeout: Duration
+    /// Added to an attempt's deadline for each MiB of the request's body, so that a large body is not held to
+    /// the deadline of a small request.
+    let timeoutPerMiB: Duration
 
+    /// - Parameters:
+    ///   - requestTimeout: how long an attempt may take until the answer's head arrives (sending the body
+    ///     included; reading the answer's body is not limited).
+    ///   - timeoutPerMiB: added to that deadline for each MiB of body sent.
     public init(service: AWSService, endpoint: URL, region: String, credentials: AWSCredentials, http: HTTPClient,
-                retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(120)) {
+                retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(120), timeoutPerMiB: Duration = .zero) {
         self.service = service
         self.endpoint = endpoint
         self.region = region
@@ -26,6 +33,14 @@ public final class AWSServiceClient: Sendable {
         self.http = http
         self.retry = retry
         self.requestTimeout = requestTimeout
+        self.timeoutPerMiB = timeoutPerMiB
+    }
+
+    /// The deadline of one attempt to send `bodyBytes`, as NIO counts time.
+    func attemptTimeout(bodyBytes: Int) -> TimeAmount {
+        let total = requestTimeout + timeoutPerMiB * (Double(bodyBytes) / Double(1 << 20))
+        let (seconds, attoseconds) = total.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     /// Sends `request` (retrying as the policy allows) and returns the answer read in full, up to
@@ -48,7 +63,7 @@ public final class AWSServiceClient: Sendable {
         let prepared = prepare(request)
         let response: HTTPClientResponse
         do {
-            response = try await http.execute(prepared, timeout: .nanoseconds(Int64(requestTimeout.components.seconds) * 1_000_000_000))
+            response = try await http.execute(prepared, timeout: attemptTimeout(bodyBytes: request.body.reduce(0) { $0 + $1.readableBytes }))
         } catch {
             throw translate(error)
         }
@@ -73,8 +88,7 @@ public final class AWSServiceClient: Sendable {
     public func fetch(_ url: URL, _ consume: (HTTPClientResponse.Body) async throws -> Void) async throws {
         let response: HTTPClientResponse
         do {
-            response = try await http.execute(HTTPClientRequest(url: url.absoluteString),
-                                              timeout: .nanoseconds(Int64(requestTimeout.components.seconds) * 1_000_000_000))
+            response = try await http.execute(HTTPClientRequest(url: url.absoluteString), timeout: attemptTimeout(bodyBytes: 0))
         } catch {
             throw translate(error)
         }
