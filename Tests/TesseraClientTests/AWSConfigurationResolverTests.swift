@@ -117,4 +117,84 @@ struct AWSConfigurationResolverTests {
         #expect(file.configProfile("dev")?["max_concurrent_requests"] == nil)
         #expect(file.configProfile("dev")?["region"] == "us-west-2")
     }
+
+    // MARK: credential_process
+
+    static let processConfig = """
+        [profile process]
+        credential_process = fetch-creds --account 1
+        aws_access_key_id = AKIDCONFIGAFTERPROCESS
+        aws_secret_access_key = later
+        [profile failing]
+        credential_process = fails
+        """
+
+    /// A resolver whose config file is `processConfig` (and whose credentials file holds `credentials`), running
+    /// commands with `run`.
+    static func processResolver(credentials: String = "", _ run: @escaping CredentialProcess.Runner) -> AWSConfigurationResolver {
+        AWSConfigurationResolver(environment: ["HOME": "/home/user"], runProcess: run) { path in
+            switch path {
+            case "/home/user/.aws/credentials": credentials
+            case "/home/user/.aws/config": processConfig
+            default: nil
+            }
+        }
+    }
+
+    static func printing(_ json: String, status: Int32 = 0) -> CredentialProcess.Runner {
+        { _ in CredentialProcess.Output(status: status, standardOutput: Array(json.utf8)) }
+    }
+
+    @Test func credentialProcessComesBeforeTheConfigFilesKeysAndAfterTheCredentialsFiles() throws {
+        let seen = CommandLog()
+        let run: CredentialProcess.Runner = { command in
+            seen.append(command)
+            return CredentialProcess.Output(status: 0, standardOutput: Array(#"""
+                {"Version": 1, "AccessKeyId": "AKIDPROCESS", "SecretAccessKey": "s", "SessionToken": "t",
+                 "Expiration": "2999-01-01T00:00:00Z"}
+                """#.utf8))
+        }
+        #expect(try Self.processResolver(run).credentials(profile: "process")
+            == AWSCredentials(accessKeyID: "AKIDPROCESS", secretAccessKey: "s", sessionToken: "t"))
+        #expect(seen.commands == ["fetch-creds --account 1"])
+        let keysFirst = Self.processResolver(credentials: "[process]\naws_access_key_id = AKIDFILE\naws_secret_access_key = f\n", run)
+        #expect(try keysFirst.credentials(profile: "process").accessKeyID == "AKIDFILE")
+        #expect(seen.commands.count == 1, "the process is not run when the credentials file has the keys")
+    }
+
+    @Test(arguments: [
+        (#"{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "s"}"#, 3, "exited with status 3"),
+        ("not json", 0, "not a JSON object"),
+        (#"{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "s"}"#, 0, "Version is not 1"),
+        (#"{"Version": 1, "AccessKeyId": "A"}"#, 0, "lacks AccessKeyId or SecretAccessKey"),
+        (#"{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "s", "Expiration": "2001-01-01T00:00:00Z"}"#, 0, "expired at 2001"),
+        (#"{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "s", "Expiration": "soon"}"#, 0, "not an ISO 8601 time"),
+    ])
+    func aCredentialProcessThatGivesNoCredentialsIsNamedWithWhy(output: String, status: Int32, why: String) {
+        #expect {
+            _ = try Self.processResolver(Self.printing(output, status: status)).credentials(profile: "failing")
+        } throws: { error in
+            let text = String(describing: error)
+            return text.contains("credential_process of profile 'failing'") && text.contains(why)
+        }
+    }
+
+    @Test func theLiveRunnerRunsTheCommandThroughTheShell() throws {
+        let credentials = try CredentialProcess.credentials(
+            running: #"printf '{"Version": 1, "AccessKeyId": "%s", "SecretAccessKey": "x"}' "AKID$((40 + 2))""#,
+            profile: "p", runner: CredentialProcess.live)
+        #expect(credentials.accessKeyID == "AKID42")
+        #expect(throws: AWSClientConfigurationError.credentialProcessFailed(profile: "p", detail: "it exited with status 7")) {
+            _ = try CredentialProcess.credentials(running: "exit 7", profile: "p", runner: CredentialProcess.live)
+        }
+    }
+}
+
+/// The command lines a fake credential process was run with.
+final class CommandLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var logged: [String] = []
+
+    func append(_ command: String) { lock.withLock { logged.append(command) } }
+    var commands: [String] { lock.withLock { logged } }
 }

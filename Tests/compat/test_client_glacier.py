@@ -211,6 +211,23 @@ def test_errors_are_one_line_with_what_to_do(tessera, env, client_vault, tmp_pat
     assert "part size" in line
 
 
+def test_a_profile_with_credential_process_signs_with_what_it_prints(tessera, env, client_vault, tmp_path):
+    """`credential_process` in ~/.aws/config, as the AWS CLI reads it: the command's JSON keys sign the request
+    (the vault made with account one's keys is listed); a command that fails is one line naming the profile."""
+    account = ACCOUNTS["one"]
+    printed = json.dumps({"Version": 1, "AccessKeyId": account.access_key, "SecretAccessKey": account.secret_key})
+    config = tmp_path / "config"
+    config.write_text(f"[profile proc]\ncredential_process = printf '%s' '{printed}'\n"
+                      "[profile broken]\ncredential_process = sh -c 'exit 4'\n")
+    bare = {k: v for k, v in env.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    bare["AWS_CONFIG_FILE"] = str(config)
+    listed = run_client(["glacier", "ls", "--profile", "proc", "--endpoint-url", tessera.endpoint], bare).stdout.decode()
+    assert client_vault in listed
+    line = one_line_failure(run_client(["glacier", "ls", "--profile", "broken", "--endpoint-url", tessera.endpoint],
+                                       bare, check=False))
+    assert "credential_process of profile 'broken'" in line and "status 4" in line, line
+
+
 def test_dropped_connections_are_retried(tessera, env, client_vault, tmp_path):
     """The proxy cuts the first three connections after 64 KiB: the parts on them are sent again and the
     upload completes with the right tree hash."""

@@ -5,6 +5,7 @@ public enum AWSClientConfigurationError: Error, Sendable, Equatable, CustomStrin
     case profileNotFound(String)
     case noRegion
     case invalidEndpoint(String)
+    case credentialProcessFailed(profile: String, detail: String)
 
     public var description: String {
         switch self {
@@ -19,6 +20,8 @@ public enum AWSClientConfigurationError: Error, Sendable, Equatable, CustomStrin
             "no region: pass --region, set AWS_REGION, or set region in your profile (aws configure)"
         case .invalidEndpoint(let text):
             "invalid endpoint URL '\(text)': expected http://HOST[:PORT] or https://HOST[:PORT]"
+        case .credentialProcessFailed(let profile, let detail):
+            "the credential_process of profile '\(profile)' gave no credentials: \(detail)"
         }
     }
 }

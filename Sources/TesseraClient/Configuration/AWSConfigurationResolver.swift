@@ -7,22 +7,26 @@ import Foundation
 /// Precedence (highest first):
 /// - profile: `--profile`, `AWS_PROFILE`, `AWS_DEFAULT_PROFILE`, `default`;
 /// - credentials: an explicit `--profile`'s keys; `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY`
-///   (+ `AWS_SESSION_TOKEN`); the profile in the credentials file (`AWS_SHARED_CREDENTIALS_FILE`,
-///   `~/.aws/credentials`), then in the config file (`AWS_CONFIG_FILE`, `~/.aws/config`);
+///   (+ `AWS_SESSION_TOKEN`); the profile's keys in the credentials file (`AWS_SHARED_CREDENTIALS_FILE`,
+///   `~/.aws/credentials`); the profile's `credential_process` (``CredentialProcess``, from either file); its
+///   keys in the config file (`AWS_CONFIG_FILE`, `~/.aws/config`) — botocore's order;
 /// - region: `--region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`;
 /// - CA bundle: `--ca-bundle`, `AWS_CA_BUNDLE`, the profile's `ca_bundle`;
 /// - endpoint: `--endpoint-url`, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's
 ///   `endpoint_url`, AWS's own endpoint. `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` skips the variables and
 ///   the profile.
 ///
-/// Not read: SSO, `credential_process`, web identity and instance metadata credentials.
+/// Not read: SSO, role assumption, web identity and instance metadata credentials.
 public struct AWSConfigurationResolver: Sendable {
     let environment: [String: String]
     let readFile: @Sendable (String) -> String?
+    let runProcess: CredentialProcess.Runner
 
-    public init(environment: [String: String], readFile: @escaping @Sendable (String) -> String?) {
+    public init(environment: [String: String], runProcess: @escaping CredentialProcess.Runner = CredentialProcess.live,
+                readFile: @escaping @Sendable (String) -> String?) {
         self.environment = environment
         self.readFile = readFile
+        self.runProcess = runProcess
     }
 
     /// The process's own environment and files.
@@ -41,22 +45,28 @@ public struct AWSConfigurationResolver: Sendable {
         if explicitProfile == nil, let key = nonEmpty("AWS_ACCESS_KEY_ID"), let secret = nonEmpty("AWS_SECRET_ACCESS_KEY") {
             return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: nonEmpty("AWS_SESSION_TOKEN"))
         }
-        let sources = [(credentialsPath, credentialsFile?.credentialsProfile(profile)),
-                       (configPath, configFile?.configProfile(profile))]
-        for (path, settings) in sources {
-            guard let settings, settings["aws_access_key_id"] != nil || settings["aws_secret_access_key"] != nil else {
-                continue
-            }
-            guard let key = settings["aws_access_key_id"], let secret = settings["aws_secret_access_key"],
-                  !key.isEmpty, !secret.isEmpty else {
-                throw AWSClientConfigurationError.incompleteCredentials(profile: profile, file: path)
-            }
-            return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: settings["aws_session_token"])
+        let fromCredentialsFile = credentialsFile?.credentialsProfile(profile)
+        let fromConfigFile = configFile?.configProfile(profile)
+        if let keys = try staticKeys(fromCredentialsFile, profile: profile, file: credentialsPath) { return keys }
+        if let command = fromCredentialsFile?["credential_process"] ?? fromConfigFile?["credential_process"], !command.isEmpty {
+            return try CredentialProcess.credentials(running: command, profile: profile, runner: runProcess)
         }
+        if let keys = try staticKeys(fromConfigFile, profile: profile, file: configPath) { return keys }
         if explicitProfile != nil || nonEmpty("AWS_PROFILE") != nil, !profileExists(profile) {
             throw AWSClientConfigurationError.profileNotFound(profile)
         }
         throw AWSClientConfigurationError.noCredentials(profile: profile)
+    }
+
+    /// A profile's `aws_access_key_id` and `aws_secret_access_key` (and `aws_session_token`); nil when it names
+    /// neither, an error when it names one without the other.
+    private func staticKeys(_ settings: [String: String]?, profile: String, file: String) throws -> AWSCredentials? {
+        guard let settings, settings["aws_access_key_id"] != nil || settings["aws_secret_access_key"] != nil else { return nil }
+        guard let key = settings["aws_access_key_id"], let secret = settings["aws_secret_access_key"],
+              !key.isEmpty, !secret.isEmpty else {
+            throw AWSClientConfigurationError.incompleteCredentials(profile: profile, file: file)
+        }
+        return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: settings["aws_session_token"])
     }
 
     public func region(explicit: String?, profile explicitProfile: String?) throws -> String {
