@@ -224,18 +224,18 @@ public struct S3BlobStore: BlobStore {
             for object in page.objects where object.lastModified < cutoff {
                 let hex = String(object.key.dropFirst(chunksPrefix.count))
                 guard let digest = SHA256Value(hex: hex) else { continue }
-                // Bring the blob page up to this digest: list on from just before it (a key one character shorter
-                // sorts before every key that extends it) whenever the page ends short of it.
+                // Bring the blob page up to this digest: list from just before it (a key one character shorter
+                // sorts before every key that extends it) whenever the page ends short of it, and on with the
+                // listing's token while a page (a store may return short ones) still ends short of it.
+                var continuation: String?
                 while !blobsExhausted, blobsEnd.map({ $0 < hex }) ?? true {
-                    let listed = try await bucket.list(prefix: blobsPrefix, continuation: nil,
-                                                       startAfter: blobsPrefix + String(hex.dropLast()))
+                    let listed = try await bucket.list(prefix: blobsPrefix, continuation: continuation,
+                                                       startAfter: continuation == nil ? blobsPrefix + String(hex.dropLast()) : nil)
                     let digests = listed.objects.map { String($0.key.dropFirst(blobsPrefix.count)) }
                     blobs = Set(digests)
-                    blobsEnd = digests.last
-                    if listed.next == nil {
-                        blobsExhausted = true
-                    }
-                    if blobs.isEmpty { break }
+                    blobsEnd = digests.last ?? blobsEnd
+                    continuation = listed.next
+                    if continuation == nil { blobsExhausted = true }
                 }
                 if !blobs.contains(hex) {
                     try await deleteOrphanChunkList(digest, ifUnwrittenSince: cutoff)
