@@ -49,6 +49,15 @@ def terminate(proc, timeout=10):
         proc.kill()
         proc.wait()
 
+def proc_status_mib(pid, field):
+    """A memory figure of /proc/PID/status (VmRSS, VmHWM, …), in MiB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 class Server:
     """A `tessera serve` (or moto_server) on a free loopback port, with its peak RSS read from /proc."""
 
@@ -70,11 +79,7 @@ class Server:
 
     @property
     def peak_rss_mib(self):
-        with open(f"/proc/{self.proc.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-        return float("nan")
+        return proc_status_mib(self.proc.pid, "VmHWM")
 
     def cpu_seconds(self):
         """User + system CPU the server process has used so far."""

@@ -21,17 +21,9 @@ import botocore.auth, botocore.awsrequest, botocore.credentials
 import requests
 from botocore.config import Config
 
-from benchlib import KEY, SECRET, print_table, start_tessera
+from benchlib import KEY, SECRET, print_table, proc_status_mib, start_tessera
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def rss_mib(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def write_unnamed_blobs(data_dir, count, tag):
@@ -71,7 +63,7 @@ def run(binary, out, tag, blobs, archives):
         upload_archives(server.port, archives)
         write_unnamed_blobs(os.path.join(out, f"data-{tag}"), blobs, tag)
         pid = server.proc.pid
-        before = rss_mib(pid, "VmRSS")
+        before = proc_status_mib(pid, "VmRSS")
         with open(f"/proc/{pid}/clear_refs", "w") as f:
             f.write("5")  # resets VmHWM to the current RSS
         cpu = server.cpu_seconds()
@@ -84,7 +76,7 @@ def run(binary, out, tag, blobs, archives):
                      (f"exited with {code}" if code is not None else "is still running"))
         seconds = time.monotonic() - start
         cpu = server.cpu_seconds() - cpu
-        peak = rss_mib(pid, "VmHWM")
+        peak = proc_status_mib(pid, "VmHWM")
         deleted, examined = answer.get("deletedBlobs"), answer.get("examinedBlobs")
         if deleted != blobs or examined != blobs + archives:
             sys.exit(f"{tag}: the sweep examined {examined} and deleted {deleted}; expected {blobs + archives} and {blobs}")

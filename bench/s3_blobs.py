@@ -35,7 +35,7 @@ import sys, tempfile, time
 import boto3
 from botocore.config import Config
 
-from benchlib import KEY, MIB, SECRET, block_tokens, make_file, print_table, start_tessera
+from benchlib import KEY, MIB, SECRET, block_tokens, make_file, print_table, proc_status_mib, start_tessera
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BLOCK = 512 << 10
@@ -84,7 +84,7 @@ class Cluster:
 
     def rss_mib(self):
         names = self.daemon_names()
-        return {names[pid]: proc_status(pid, "VmRSS") for pid in self.pids.values()}
+        return {names[pid]: proc_status_mib(pid, "VmRSS") for pid in self.pids.values()}
 
     def s3(self):
         return boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1",
@@ -103,14 +103,6 @@ def proc_cpu(pid):
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-
-def proc_status(pid, field):
-    """A memory figure of /proc/PID/status, in MiB."""
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def reset_peak_rss(pid):
@@ -433,7 +425,7 @@ def main():
         bget = {t: measure(t, cluster, lambda: ebs_get(t.port, snaps[t], tokens[t], blocks)) for t in tokens}
         bget[direct] = measure(direct, cluster, lambda: direct_get_blocks(s3, blocks))
 
-        end_rss = {t.name: proc_status(t.server.proc.pid, "VmRSS") for t in tessera_targets}
+        end_rss = {t.name: proc_status_mib(t.server.proc.pid, "VmRSS") for t in tessera_targets}
         store_rss = cluster.rss_mib()
         load_end = open("/proc/loadavg").read().split()[0]
     finally:

@@ -106,10 +106,7 @@ public enum TesseraServer {
 
     static func makeRouter(configuration: ServerConfiguration, stores: ServerStores, credentials: CredentialStore,
                            metrics: PrometheusCollectorRegistry, collection: GarbageCollection) -> Router<TesseraRequestContext> {
-        let router = Router(context: TesseraRequestContext.self)
-        router.add(middleware: RequestIDMiddleware())
-        router.add(middleware: RequestMetricsMiddleware(registry: metrics))
-        router.add(middleware: ExpectContinueMiddleware())
+        let router = makeBaseRouter(metrics: metrics)
         router.add(middleware: SigV4AuthMiddleware(credentials: credentials, clock: { Date() }))
         router.add(middleware: UnknownOperationMiddleware())
         router.add(middleware: FreeSpaceMiddleware(space: stores.freeSpace, collection: collection))
@@ -147,14 +144,21 @@ public enum TesseraServer {
     /// (no AWS APIs: those stay on the main port).
     static func makePublicRegistryRouter(registry: RegistryService, scheme: String, stores: ServerStores,
                                          metrics: PrometheusCollectorRegistry, collection: GarbageCollection) -> Router<TesseraRequestContext> {
-        let router = Router(context: TesseraRequestContext.self)
-        router.add(middleware: RequestIDMiddleware())
-        router.add(middleware: RequestMetricsMiddleware(registry: metrics))
-        router.add(middleware: ExpectContinueMiddleware())
+        let router = makeBaseRouter(metrics: metrics)
         router.add(middleware: FreeSpaceMiddleware(space: stores.freeSpace, collection: collection))
         registerHealth(on: router)
         OCIAPI(service: registry, endpoint: .publicRegistry(scheme: scheme)).register(on: router)
         OCITokenEndpoint.register(on: router, service: registry)
+        return router
+    }
+
+    /// A router with what every port's requests go through first: a request id, their metrics, and the answer
+    /// to `Expect: 100-continue`.
+    static func makeBaseRouter(metrics: PrometheusCollectorRegistry) -> Router<TesseraRequestContext> {
+        let router = Router(context: TesseraRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: RequestMetricsMiddleware(registry: metrics))
+        router.add(middleware: ExpectContinueMiddleware())
         return router
     }
 
