@@ -3,14 +3,17 @@ import HTTPTypes
 import Hummingbird
 import TesseraCore
 import TesseraEngine
+import TesseraStorage
 import TesseraWire
 
 extension OCIAPI {
-    /// `GET /v2/_catalog?n=&last=`: the caller's repositories, with a `Link` to the next page.
+    /// `GET /v2/_catalog?n=&last=`: the caller's repositories (on the public registry port, its public ones), with
+    /// a `Link` to the next page.
     func catalog(_ call: OCICall) async throws -> Response {
         guard call.principal != .anonymous else { throw OCIWireError.authenticationRequired }
         let (n, last) = try Self.page(call)
-        let names = try await service.catalog(call.principal, last: last, limit: n + 1)
+        let names = try await service.catalog(call.principal, last: last, limit: n + 1,
+                                              registries: endpoint == .privateRegistry ? RegistryKind.allCases : [.public])
         let page = Array(names.prefix(n))
         var headers: HTTPFields = [:]
         if names.count > n, let end = page.last { headers[OCIResponse.link] = "</v2/_catalog?last=\(end)&n=\(n)>; rel=\"next\"" }

@@ -163,6 +163,11 @@ def test_public_registry_port_challenges_with_bearer_and_gives_anonymous_tokens(
     assert bogus.status_code == 401 and bogus.headers["WWW-Authenticate"].startswith("Bearer "), describe(bogus)
     private = requests.get(f"{public}/v2/{name}/manifests/v1", headers=owner, timeout=30)
     expect_oci_error(private, 404, "NAME_UNKNOWN")
+    catalog = requests.get(f"{public}/v2/_catalog", headers=owner, timeout=30)
+    assert catalog.status_code == 200, describe(catalog)
+    listed = catalog.json()["repositories"]
+    assert repo in listed and all(n.startswith("r111111111111/") for n in listed), listed
+    expect_oci_error(requests.get(f"{public}/v2/_catalog", headers=anonymous, timeout=30), 401, "UNAUTHORIZED")
 
 
 def test_user_must_be_aws(oci, registry_password):

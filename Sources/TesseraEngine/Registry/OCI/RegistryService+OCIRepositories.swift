@@ -56,11 +56,12 @@ extension RegistryService {
 
     /// The repositories the caller's catalog lists: its private ones, then its public ones under their alias,
     /// sorted, after `last`, at most `limit`.
-    public func catalog(_ principal: RegistryPrincipal, last: String?, limit: Int) async throws -> [String] {
+    public func catalog(_ principal: RegistryPrincipal, last: String?, limit: Int,
+                        registries: [RegistryKind] = RegistryKind.allCases) async throws -> [String] {
         guard let account = principal.accountID else { return [] }
         let alias = Self.defaultRegistryAlias(accountID: account)
         var names: [String] = []
-        for registry in RegistryKind.allCases {
+        for registry in registries {
             var from: String?
             while true {
                 let page = try await registryStorage { try await metadata.listRepositories(accountID: account, registry: registry, fromName: from, limit: 1000) }
