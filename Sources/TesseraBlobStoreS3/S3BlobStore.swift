@@ -61,6 +61,9 @@ public struct S3BlobStore: BlobStore {
 
     func key(for digest: SHA256Value) -> String { location.prefix + "blobs/" + digest.hex }
     func chunkListKey(for digest: SHA256Value) -> String { location.prefix + "chunks/" + digest.hex }
+
+    /// How long a read waits for the next piece of a body it asked for: the answer timeout of every attempt.
+    var pieceTimeout: Duration { .milliseconds(Int64(location.answerTimeout * 1000)) }
     var stagingPrefix: String { location.prefix + "staging/" }
 
     public func makeStaging() async throws -> any BlobStaging {
@@ -130,11 +133,11 @@ public struct S3BlobStore: BlobStore {
            let listHash = head.metadata[ChunkHashes.metadataName],
            let list = try await chunkList(of: digest, size: size, sha256Hex: listHash) {
             let fetched = (wanted.lowerBound / chunk * chunk)..<min(size, ((wanted.upperBound - 1) / chunk + 1) * chunk)
-            let body = try await bucket.get(key, range: fetched)
+            let body = S3TimedBody(key: key, body: try await bucket.get(key, range: fetched), timeout: pieceTimeout)
             return S3ChunkVerifiedReader(key: key, body: body, digest: digest, chunkList: list, size: size,
                                          fetched: fetched, range: wanted)
         }
-        let body = try await bucket.get(key)
+        let body = S3TimedBody(key: key, body: try await bucket.get(key), timeout: pieceTimeout)
         return S3BlobReader(key: key, body: body, digest: digest, size: size, range: wanted)
     }
 
@@ -143,21 +146,17 @@ public struct S3BlobStore: BlobStore {
         let chunk = Int64(ChunkHashes.chunkSize)
         let expected = Int((size + chunk - 1) / chunk) * 32
         if let kept = chunkLists.list(digest, sha256Hex: sha256Hex), kept.count == expected { return kept }
-        let body: HTTPClientResponse.Body
+        let body: S3TimedBody
         do {
-            body = try await bucket.get(chunkListKey(for: digest))
+            body = S3TimedBody(key: chunkListKey(for: digest), body: try await bucket.get(chunkListKey(for: digest)), timeout: pieceTimeout)
         } catch let error as StorageError {
             if case .notFound = error { return nil }
             throw error
         }
         var list: [UInt8] = []
-        do {
-            for try await piece in body {
-                guard list.count + piece.readableBytes <= expected else { return nil }
-                list.append(contentsOf: piece.readableBytesView)
-            }
-        } catch {
-            throw StorageError.backend("S3 GetObject \(chunkListKey(for: digest)): the download broke off: \(error)")
+        while let piece = try await body.next() {
+            guard list.count + piece.readableBytes <= expected else { return nil }
+            list.append(contentsOf: piece.readableBytesView)
         }
         guard list.count == expected, SHA256Value.of(list).hex == sha256Hex else { return nil }
         chunkLists.keep(list, sha256Hex: sha256Hex, for: digest)

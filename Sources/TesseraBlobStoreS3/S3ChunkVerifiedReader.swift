@@ -8,7 +8,7 @@ import TesseraStorage
 /// its SHA-256 from the blob's chunk list before any of its bytes is handed out, so a ranged read fetches about
 /// the range (at most a chunk more at either end) and never hands out a wrong byte. Holds one chunk at a time.
 actor S3ChunkVerifiedReader: BlobReader {
-    private var body: HTTPClientResponse.Body.AsyncIterator
+    private let body: S3TimedBody
     private let key: String
     private let digest: SHA256Value
     private let chunkList: [UInt8]
@@ -19,9 +19,9 @@ actor S3ChunkVerifiedReader: BlobReader {
     private var position: Int64
     private var pending = ByteBuffer()
 
-    init(key: String, body: HTTPClientResponse.Body, digest: SHA256Value, chunkList: [UInt8], size: Int64,
+    init(key: String, body: S3TimedBody, digest: SHA256Value, chunkList: [UInt8], size: Int64,
          fetched: Range<Int64>, range: Range<Int64>) {
-        self.body = body.makeAsyncIterator()
+        self.body = body
         self.key = key
         self.digest = digest
         self.chunkList = chunkList
@@ -38,15 +38,7 @@ actor S3ChunkVerifiedReader: BlobReader {
             let end = min(position + chunkSize, size)
             let need = Int(end - position)
             while pending.readableBytes < need {
-                var iterator = body
-                let piece: ByteBuffer?
-                do {
-                    piece = try await iterator.next(isolation: #isolation)
-                } catch {
-                    throw StorageError.backend("S3 GetObject \(key): the download broke off: \(error)")
-                }
-                body = iterator
-                guard var piece else { throw StorageError.corrupt(digest) }
+                guard var piece = try await body.next() else { throw StorageError.corrupt(digest) }
                 pending.writeBuffer(&piece)
             }
             guard let chunk = pending.readSlice(length: need) else { throw StorageError.corrupt(digest) }

@@ -128,3 +128,33 @@ def test_a_store_that_stops_answering_fails_requests_cleanly(server_factory):
             assert read == body, f"archive {archive_id} reads back other bytes after the store came back"
     finally:
         proxy.close()
+
+
+def test_a_store_that_stops_in_the_middle_of_a_read_has_it_broken_off_soon(server_factory):
+    """The store sends part of a blob, then nothing: the server waits `--s3-timeout` (2 s here) for the next
+    piece, gives the download up and ends the response short, so the client sees a broken download within
+    seconds instead of at its own read timeout (60 s); the archive reads back whole once the store answers."""
+    server, proxy = start_behind_proxy(server_factory, "stalled-read", ["--s3-timeout", "2"])
+    try:
+        glacier = make_client(server.endpoint, ONE)
+        vault = unique_name("stalled")
+        glacier.create_vault(vaultName=vault)
+        body = random_bytes(48 * MiB)
+        archive_id = upload_archive(glacier, vault, body)["archiveId"]
+        job = glacier.initiate_job(vaultName=vault, jobParameters={"Type": "archive-retrieval", "ArchiveId": archive_id})
+        output = glacier.get_job_output(vaultName=vault, jobId=job["jobId"])["body"]
+        assert output.read(4096) == body[:4096]
+
+        proxy.stall()
+        started = time.monotonic()
+        with pytest.raises(Exception) as broken:
+            rest = output.read()
+            assert len(rest) < len(body) - 4096, "the whole archive came through the stalled store"
+        elapsed = time.monotonic() - started
+        assert elapsed < 30, f"the download broke off after {elapsed:.1f} s ({broken.value!r})"
+
+        proxy.unstall()
+        _, _, read = retrieve_archive(glacier, vault, archive_id)
+        assert read == body, "the archive reads back whole once the store answers"
+    finally:
+        proxy.close()
