@@ -48,7 +48,7 @@ public struct S3BlobStore: BlobStore {
         // server-side copy or completion, which moves up to 5 GiB inside the store.
         let client = AWSServiceClient(service: .s3, endpoint: endpoint, region: location.region, credentials: location.credentials,
                                       http: Self.http, retry: RetryPolicy(maxAttempts: 3),
-                                      requestTimeout: .milliseconds(Int64(location.answerTimeout * 1000)), timeoutPerMiB: .seconds(1))
+                                      requestTimeout: location.answerDeadline, timeoutPerMiB: .seconds(1))
         let copyClient = AWSServiceClient(service: .s3, endpoint: endpoint, region: location.region, credentials: location.credentials,
                                           http: Self.http, retry: RetryPolicy(maxAttempts: 3), requestTimeout: .seconds(1800))
         self.bucket = S3Bucket(client: client, copyClient: copyClient, name: location.bucket)
@@ -62,8 +62,6 @@ public struct S3BlobStore: BlobStore {
     func key(for digest: SHA256Value) -> String { location.prefix + "blobs/" + digest.hex }
     func chunkListKey(for digest: SHA256Value) -> String { location.prefix + "chunks/" + digest.hex }
 
-    /// How long a read waits for the next piece of a body it asked for: the answer timeout of every attempt.
-    var pieceTimeout: Duration { .milliseconds(Int64(location.answerTimeout * 1000)) }
     var stagingPrefix: String { location.prefix + "staging/" }
 
     public func makeStaging() async throws -> any BlobStaging {
@@ -133,11 +131,11 @@ public struct S3BlobStore: BlobStore {
            let listHash = head.metadata[ChunkHashes.metadataName],
            let list = try await chunkList(of: digest, size: size, sha256Hex: listHash) {
             let fetched = (wanted.lowerBound / chunk * chunk)..<min(size, ((wanted.upperBound - 1) / chunk + 1) * chunk)
-            let body = S3TimedBody(key: key, body: try await bucket.get(key, range: fetched), timeout: pieceTimeout)
+            let body = S3TimedBody(key: key, body: try await bucket.get(key, range: fetched), timeout: location.answerDeadline)
             return S3ChunkVerifiedReader(key: key, body: body, digest: digest, chunkList: list, size: size,
                                          fetched: fetched, range: wanted)
         }
-        let body = S3TimedBody(key: key, body: try await bucket.get(key), timeout: pieceTimeout)
+        let body = S3TimedBody(key: key, body: try await bucket.get(key), timeout: location.answerDeadline)
         return S3BlobReader(key: key, body: body, digest: digest, size: size, range: wanted)
     }
 
@@ -146,9 +144,10 @@ public struct S3BlobStore: BlobStore {
         let chunk = Int64(ChunkHashes.chunkSize)
         let expected = Int((size + chunk - 1) / chunk) * 32
         if let kept = chunkLists.list(digest, sha256Hex: sha256Hex), kept.count == expected { return kept }
+        let listKey = chunkListKey(for: digest)
         let body: S3TimedBody
         do {
-            body = S3TimedBody(key: chunkListKey(for: digest), body: try await bucket.get(chunkListKey(for: digest)), timeout: pieceTimeout)
+            body = S3TimedBody(key: listKey, body: try await bucket.get(listKey), timeout: location.answerDeadline)
         } catch let error as StorageError {
             if case .notFound = error { return nil }
             throw error

@@ -14,6 +14,9 @@ public struct S3Location: Sendable, Equatable {
     /// each MiB it sends; a copy or completion inside the store gets 30 minutes.
     public var answerTimeout: TimeInterval
 
+    /// ``answerTimeout`` as a `Duration`, for deadlines.
+    var answerDeadline: Duration { .milliseconds(Int64(answerTimeout * 1000)) }
+
     public init(bucket: String, prefix: String = "", endpoint: URL, region: String, credentials: AWSCredentials,
                 answerTimeout: TimeInterval = 20) {
         self.bucket = bucket
