@@ -9,11 +9,15 @@ import TesseraStorage
 /// it, so a slow consumer is never timed out.
 ///
 /// The response body is read by a task of its own, which fetches one piece per request; the reader waits on a
-/// continuation that the piece or the deadline's timer resumes, whichever comes first.
+/// continuation that the piece resumes, or the watchdog when the wait has lasted the timeout. The watchdog is
+/// one task for the whole body that sleeps until the current wait's deadline (a whole timeout when nothing
+/// waits), so a piece costs a clock reading, not a timer of its own: per-piece timers made reading a blob from
+/// S3 cost a third more CPU (bench/README.md, "S3 blob store").
 final class S3TimedBody: Sendable {
     private let mailbox = Mailbox()
     private let demand: AsyncStream<Void>.Continuation
     private let pump: Task<Void, Never>
+    private let watchdog: Task<Void, Never>
     private let key: String
     private let timeout: Duration
 
@@ -36,25 +40,28 @@ final class S3TimedBody: Sendable {
                 }
             }
         }
+        watchdog = Task {
+            let clock = ContinuousClock()
+            var lookAgain = clock.now + timeout
+            while true {
+                do { try await Task.sleep(until: lookAgain, clock: clock) } catch { return }
+                guard let next = mailbox.expireOverdueWait(now: clock.now, timeout: timeout) else { return }
+                lookAgain = next
+            }
+        }
     }
 
     deinit {
         demand.finish()
         pump.cancel()
+        watchdog.cancel()
     }
 
     /// The next piece of the body, nil at its end.
     /// - Throws: ``StorageError/backend(_:)`` when the download broke off or no piece came within the deadline.
     func next() async throws -> ByteBuffer? {
         let result = await withCheckedContinuation { (waiter: CheckedContinuation<Result<ByteBuffer?, any Error>, Never>) in
-            let mailbox = mailbox
-            let timeout = timeout
-            let wait = mailbox.wait(waiter)
-            mailbox.arm(Task {
-                try? await Task.sleep(for: timeout)
-                guard !Task.isCancelled else { return }
-                mailbox.deliver(.failure(Timeout()), to: wait)
-            }, for: wait)
+            mailbox.wait(waiter, since: ContinuousClock.now)
             demand.yield(())
         }
         switch result {
@@ -70,44 +77,47 @@ final class S3TimedBody: Sendable {
 
     private struct Timeout: Error {}
 
-    /// Where a piece (or a timer's verdict) meets the reader waiting for it: the first to arrive for a wait wins,
-    /// and a timer only ever answers the wait it was armed for.
+    /// Where a piece (or the watchdog's verdict) meets the reader waiting for it: the first to arrive answers
+    /// the wait, and the watchdog only answers a wait that has lasted the timeout.
     private final class Mailbox: @unchecked Sendable {
         private let lock = NSLock()
         private var waiter: CheckedContinuation<Result<ByteBuffer?, any Error>, Never>?
-        private var timer: Task<Void, Never>?
-        private var current: UInt64 = 0
+        private var waitingSince: ContinuousClock.Instant?
 
-        /// Stores the reader's continuation; returns the wait's number.
-        func wait(_ waiter: CheckedContinuation<Result<ByteBuffer?, any Error>, Never>) -> UInt64 {
+        /// Stores the reader's continuation and when it began to wait.
+        func wait(_ waiter: CheckedContinuation<Result<ByteBuffer?, any Error>, Never>, since: ContinuousClock.Instant) {
             lock.withLock {
-                current += 1
                 self.waiter = waiter
-                return current
+                waitingSince = since
             }
         }
 
-        /// Keeps `timer` to cancel when the wait is answered (at once, when it already was).
-        func arm(_ timer: Task<Void, Never>, for wait: UInt64) {
-            let answered = lock.withLock {
-                guard current == wait, waiter != nil else { return true }
-                self.timer = timer
-                return false
-            }
-            if answered { timer.cancel() }
-        }
-
-        /// Answers the current wait (`to` nil: the piece the pump fetched) or the wait `to` if it is still the one.
-        func deliver(_ result: Result<ByteBuffer?, any Error>, to wait: UInt64? = nil) {
-            let (waiter, timer): (CheckedContinuation<Result<ByteBuffer?, any Error>, Never>?, Task<Void, Never>?) = lock.withLock {
-                guard wait == nil || wait == current, let waiter = self.waiter else { return (nil, nil) }
-                let timer = self.timer
+        /// Answers the current wait, if any.
+        func deliver(_ result: Result<ByteBuffer?, any Error>) {
+            let waiter = lock.withLock {
+                let waiter = self.waiter
                 self.waiter = nil
-                self.timer = nil
-                return (waiter, timer)
+                waitingSince = nil
+                return waiter
             }
-            timer?.cancel()
             waiter?.resume(returning: result)
+        }
+
+        /// Fails the current wait with a timeout if it began `timeout` ago or more (and returns nil: the body is
+        /// done); otherwise returns when to look again — the current wait's deadline, or a whole timeout from
+        /// now when nothing waits.
+        func expireOverdueWait(now: ContinuousClock.Instant, timeout: Duration) -> ContinuousClock.Instant? {
+            let overdue: CheckedContinuation<Result<ByteBuffer?, any Error>, Never>? = lock.withLock {
+                guard let since = waitingSince, let waiter, now - since >= timeout else { return nil }
+                self.waiter = nil
+                waitingSince = nil
+                return waiter
+            }
+            if let overdue {
+                overdue.resume(returning: .failure(Timeout()))
+                return nil
+            }
+            return lock.withLock { waitingSince.map { $0 + timeout } } ?? now + timeout
         }
     }
 }
