@@ -40,9 +40,10 @@ public struct ECRClient: Sendable {
         return (id, (answer["partSize"] as? NSNumber)?.int64Value ?? 10 << 20)
     }
 
-    /// Sends one part (its body from ``ECRLayerPartBody``); returns the last byte the registry has received.
-    public func uploadLayerPart(_ body: ByteBuffer) async throws -> Int64 {
-        let answer = try await send("UploadLayerPart", body: [body])
+    /// Sends one part (its body made as it is sent by ``ECRLayerPartBody``); returns the last byte the registry
+    /// has received.
+    public func uploadLayerPart(_ body: ECRLayerPartBody) async throws -> Int64 {
+        let answer = try await send("UploadLayerPart", generated: body)
         guard let received = (answer["lastByteReceived"] as? NSNumber)?.int64Value else {
             throw malformed("UploadLayerPart returned no lastByteReceived")
         }
@@ -102,12 +103,13 @@ public struct ECRClient: Sendable {
         return try await send(operation, body: [ByteBuffer(bytes: body)])
     }
 
-    func send(_ operation: String, body: [ByteBuffer]) async throws -> [String: Any] {
+    func send(_ operation: String, body: [ByteBuffer] = [], generated: (any AWSGeneratedBody)? = nil) async throws
+        -> [String: Any] {
         let target = service.service == .ecrPublic ? "SpencerFrontendService" : "AmazonEC2ContainerRegistry_V20150921"
         let request = AWSRequest(method: "POST", path: "/",
                                  headers: [("X-Amz-Target", "\(target).\(operation)"),
                                            ("Content-Type", "application/x-amz-json-1.1")],
-                                 body: body)
+                                 body: body, generatedBody: generated)
         let response = try await service.send(request)
         guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
             throw malformed("\(operation) answered with something that is not a JSON object")

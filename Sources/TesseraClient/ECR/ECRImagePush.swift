@@ -43,8 +43,6 @@ public struct ECRImagePush: Sendable {
     static let kind = "ecr-push"
     /// 10 MiB, as the AWS SDKs' ECR examples use; base64 makes it 13.3 MiB on the wire.
     static let partSize: Int64 = 10 << 20
-    /// Read slices, a multiple of three bytes so that each encodes without carrying a tail.
-    static let sliceSize: Int64 = 3 << 20
 
     public func run() async throws -> Result {
         defer { progress.finish() }
@@ -136,14 +134,13 @@ public struct ECRImagePush: Sendable {
         var sentBytes: Int64 = 0
         while next < blob.size {
             let length = min(Self.partSize, blob.size - next)
-            var body = ECRLayerPartBody(repository: repository, uploadID: uploadID, first: next, last: next + length - 1)
-            while body.count < length {
-                let slice = try source.readBytes(offset: next + body.count, length: min(Self.sliceSize, length - body.count))
-                guard slice.count > 0 else { throw OCILayoutError.invalid("blob \(blob.digest) is shorter than \(blob.size) bytes") }
-                for buffer in slice.buffers { body.append(buffer) }
+            let (buffers, count) = try source.readBytes(offset: next, length: length, bufferSize: Int(length))
+            guard count == length, let part = buffers.first else {
+                throw OCILayoutError.invalid("blob \(blob.digest) is shorter than \(blob.size) bytes")
             }
+            let body = ECRLayerPartBody(repository: repository, uploadID: uploadID, first: next, part: part)
             do {
-                let received = try await ecr.uploadLayerPart(body.finish())
+                let received = try await ecr.uploadLayerPart(body)
                 try journal.record(.init(part: index, hash: "\(uploadID) \(received)"))
                 progress.advance(length, sent: true)
                 sentBytes += length

@@ -1,73 +1,74 @@
 import NIOCore
 
-/// The JSON body of an UploadLayerPart request, built as the part is read: the members first, then the
-/// part's bytes base64-encoded straight into the body a slice at a time, so the raw part is never held whole
-/// beside its encoding.
-public struct ECRLayerPartBody: Sendable {
-    public private(set) var buffer: ByteBuffer
-    /// Raw bytes appended so far.
-    public private(set) var count: Int64 = 0
-    private var pending: [UInt8] = []
+/// The JSON body of an UploadLayerPart request, made from the raw part as it is read for sending: the members
+/// first, then the part's bytes base64-encoded one piece at a time, then the closing. Only the raw part is held
+/// (10 MiB for the usual part), never its 4/3-larger encoding; hashing the body for the signature encodes it
+/// once more, a piece at a time, into the hasher.
+public struct ECRLayerPartBody: AWSGeneratedBody {
+    /// Raw bytes per encoded piece: a multiple of three, so that only the last piece carries padding.
+    static let rawPieceSize = 3 << 16
 
-    public init(repository: String, uploadID: String, first: Int64, last: Int64) {
-        let head = "{\"repositoryName\":\(ECRClient.jsonString(repository)),\"uploadId\":\(ECRClient.jsonString(uploadID)),"
-            + "\"partFirstByte\":\(first),\"partLastByte\":\(last),\"layerPartBlob\":\""
-        let encodedLength = Int((last - first + 1 + 2) / 3 * 4)
-        buffer = ByteBufferAllocator().buffer(capacity: head.utf8.count + encodedLength + 2)
-        buffer.writeString(head)
+    private let head: ByteBuffer
+    private let part: ByteBuffer
+    public let length: Int
+
+    /// - Parameter part: the part's bytes; it covers `first ..< first + part.readableBytes` of the layer.
+    public init(repository: String, uploadID: String, first: Int64, part: ByteBuffer) {
+        let last = first + Int64(part.readableBytes) - 1
+        head = ByteBuffer(string: "{\"repositoryName\":\(ECRClient.jsonString(repository)),"
+            + "\"uploadId\":\(ECRClient.jsonString(uploadID)),"
+            + "\"partFirstByte\":\(first),\"partLastByte\":\(last),\"layerPartBlob\":\"")
+        self.part = part
+        length = head.readableBytes + (part.readableBytes + 2) / 3 * 4 + 2
     }
 
-    /// Encodes `bytes`; any tail that is not a whole group of three waits for the next call or ``finish()``.
-    public mutating func append(_ bytes: ByteBuffer) {
-        count += Int64(bytes.readableBytes)
-        var input = bytes
-        if !pending.isEmpty {
-            while pending.count < 3, let byte = input.readInteger(as: UInt8.self) { pending.append(byte) }
-            guard pending.count == 3 else { return }
-            pending.withUnsafeBytes { encode($0) }
-            pending.removeAll()
-        }
-        let whole = input.readableBytes / 3 * 3
-        input.withUnsafeReadableBytes { encode(UnsafeRawBufferPointer(rebasing: $0.prefix(whole))) }
-        input.moveReaderIndex(forwardBy: whole)
-        pending = Array(input.readableBytesView)
-    }
+    private var rawPieces: Int { (part.readableBytes + Self.rawPieceSize - 1) / Self.rawPieceSize }
 
-    /// Encodes the tail (with `=` padding) and closes the JSON object.
-    public mutating func finish() -> ByteBuffer {
-        if !pending.isEmpty {
-            let tail = pending + [UInt8](repeating: 0, count: 3 - pending.count)
-            tail.withUnsafeBytes { encode($0) }
-            let padding = 3 - pending.count
-            buffer.moveWriterIndex(to: buffer.writerIndex - padding)
-            buffer.writeRepeatingByte(UInt8(ascii: "="), count: padding)
-            pending.removeAll()
+    public func piece(_ index: Int) -> ByteBuffer? {
+        if index == 0 { return head }
+        let raw = index - 1
+        let pieces = rawPieces
+        guard raw < max(pieces, 1) else { return nil }
+        let start = raw * Self.rawPieceSize
+        let count = min(Self.rawPieceSize, part.readableBytes - start)
+        let isLast = raw == max(pieces, 1) - 1
+        var output = ByteBufferAllocator().buffer(capacity: (count + 2) / 3 * 4 + 2)
+        if count > 0, let bytes = part.getSlice(at: part.readerIndex + start, length: count) {
+            bytes.withUnsafeReadableBytes { Self.encode($0, into: &output) }
         }
-        buffer.writeString("\"}")
-        return buffer
+        if isLast { output.writeString("\"}") }
+        return output
     }
 
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    /// Encodes whole groups of three bytes.
-    private mutating func encode(_ input: UnsafeRawBufferPointer) {
+    /// Appends the base64 of `input`, with `=` padding when its length is not a multiple of three.
+    private static func encode(_ input: UnsafeRawBufferPointer, into output: inout ByteBuffer) {
         let groups = input.count / 3
-        guard groups > 0 else { return }
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: groups * 4) { output in
-            Self.alphabet.withUnsafeBufferPointer { table in
+        let tail = input.count - groups * 3
+        let written = groups * 4 + (tail > 0 ? 4 : 0)
+        output.writeWithUnsafeMutableBytes(minimumWritableBytes: written) { out in
+            alphabet.withUnsafeBufferPointer { table in
                 var o = 0
                 var i = 0
                 for _ in 0..<groups {
                     let value = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
-                    output[o] = table[Int(value >> 18 & 63)]
-                    output[o + 1] = table[Int(value >> 12 & 63)]
-                    output[o + 2] = table[Int(value >> 6 & 63)]
-                    output[o + 3] = table[Int(value & 63)]
+                    out[o] = table[Int(value >> 18 & 63)]
+                    out[o + 1] = table[Int(value >> 12 & 63)]
+                    out[o + 2] = table[Int(value >> 6 & 63)]
+                    out[o + 3] = table[Int(value & 63)]
                     i += 3
                     o += 4
                 }
+                if tail > 0 {
+                    let value = UInt32(input[i]) << 16 | (tail == 2 ? UInt32(input[i + 1]) << 8 : 0)
+                    out[o] = table[Int(value >> 18 & 63)]
+                    out[o + 1] = table[Int(value >> 12 & 63)]
+                    out[o + 2] = tail == 2 ? table[Int(value >> 6 & 63)] : UInt8(ascii: "=")
+                    out[o + 3] = UInt8(ascii: "=")
+                }
             }
-            return groups * 4
+            return written
         }
     }
 }

@@ -47,13 +47,14 @@ public struct PartSource: Sendable {
                           sha256: SHA256Value(sha.finalize()), treeHash: tree.finalize())
     }
 
-    /// Reads up to `length` bytes at `offset` into buffers of at most ``HashedPart/bufferSize``, unhashed.
-    public func readBytes(offset: Int64, length: Int64) throws -> (buffers: [ByteBuffer], count: Int64) {
+    /// Reads up to `length` bytes at `offset` into buffers of at most `bufferSize` bytes, unhashed.
+    public func readBytes(offset: Int64, length: Int64, bufferSize: Int = HashedPart.bufferSize) throws
+        -> (buffers: [ByteBuffer], count: Int64) {
         var buffers: [ByteBuffer] = []
         var total: Int64 = 0
         var atEnd = false
         while total < length, !atEnd {
-            let want = Int(min(Int64(HashedPart.bufferSize), length - total))
+            let want = Int(min(Int64(bufferSize), length - total))
             var buffer = ByteBufferAllocator().buffer(capacity: want)
             let got = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: want) { pointer -> Int in
                 var filled = 0

@@ -2,24 +2,27 @@ import NIOCore
 import TesseraCore
 
 /// A request before signing: the method, the path as it goes on the wire (already percent-encoded), the query
-/// parameters (encoded when sent), headers, and a body held as buffers.
+/// parameters (encoded when sent), headers, and a body: held as buffers, or generated piece by piece.
 public struct AWSRequest: Sendable {
     public var method: String
     public var path: String
     public var query: [(name: String, value: String)]
     public var headers: [(name: String, value: String)]
     public var body: [ByteBuffer]
+    /// A body made as it is sent, in place of ``body`` when set.
+    public var generatedBody: (any AWSGeneratedBody)?
     /// The SHA-256 of the body when the caller has it already (a part hashed as it was read); computed otherwise.
     public var payloadSHA256: SHA256Value?
 
     public init(method: String, path: String, query: [(name: String, value: String)] = [],
                 headers: [(name: String, value: String)] = [], body: [ByteBuffer] = [],
-                payloadSHA256: SHA256Value? = nil) {
+                generatedBody: (any AWSGeneratedBody)? = nil, payloadSHA256: SHA256Value? = nil) {
         self.method = method
         self.path = path
         self.query = query
         self.headers = headers
         self.body = body
+        self.generatedBody = generatedBody
         self.payloadSHA256 = payloadSHA256
     }
 
@@ -30,7 +33,7 @@ public struct AWSRequest: Sendable {
                    body: json.isEmpty ? [] : [ByteBuffer(bytes: json)])
     }
 
-    public var bodyLength: Int { body.reduce(0) { $0 + $1.readableBytes } }
+    public var bodyLength: Int { generatedBody?.length ?? body.reduce(0) { $0 + $1.readableBytes } }
 }
 
 /// A response whose body was read in full (bounded by the caller).

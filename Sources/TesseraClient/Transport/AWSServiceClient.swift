@@ -38,9 +38,7 @@ public final class AWSServiceClient: Sendable {
 
     /// The deadline of one attempt to send `bodyBytes`, as NIO counts time.
     func attemptTimeout(bodyBytes: Int) -> TimeAmount {
-        let total = requestTimeout + timeoutPerMiB * (Double(bodyBytes) / Double(1 << 20))
-        let (seconds, attoseconds) = total.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        TimeAmount(requestTimeout + timeoutPerMiB * (Double(bodyBytes) / Double(1 << 20)))
     }
 
     /// Sends `request` (retrying as the policy allows) and returns the answer read in full, up to
@@ -63,7 +61,7 @@ public final class AWSServiceClient: Sendable {
         let prepared = prepare(request)
         let response: HTTPClientResponse
         do {
-            response = try await http.execute(prepared, timeout: attemptTimeout(bodyBytes: request.body.reduce(0) { $0 + $1.readableBytes }))
+            response = try await http.execute(prepared, timeout: attemptTimeout(bodyBytes: request.bodyLength))
         } catch {
             throw translate(error)
         }
@@ -148,7 +146,7 @@ public final class AWSServiceClient: Sendable {
         var headers = request.headers
         headers.append(("Host", hostHeader))
         if let token = credentials.sessionToken { headers.append(("X-Amz-Security-Token", token)) }
-        let payload = request.payloadSHA256 ?? Self.sha256(request.body)
+        let payload = request.payloadSHA256 ?? Self.sha256(request)
         let signed = SigV4Signer.sign(
             SigV4Request(method: request.method, path: path, query: query, headers: headers),
             accessKey: credentials.accessKeyID, secret: credentials.secretAccessKey, region: region,
@@ -162,7 +160,11 @@ public final class AWSServiceClient: Sendable {
         }
         let length = request.bodyLength
         if length > 0 || ["PUT", "POST"].contains(request.method) {
-            http.body = .stream(ByteBufferChunks(buffers: request.body), length: .known(Int64(length)))
+            if let generated = request.generatedBody {
+                http.body = .stream(GeneratedBodyPieces(body: generated), length: .known(Int64(length)))
+            } else {
+                http.body = .stream(ByteBufferChunks(buffers: request.body), length: .known(Int64(length)))
+            }
         }
         return http
     }
@@ -174,16 +176,29 @@ public final class AWSServiceClient: Sendable {
         return isDefault ? host : "\(host):\(port)"
     }
 
-    private static func sha256(_ buffers: [ByteBuffer]) -> SHA256Value {
+    private static func sha256(_ request: AWSRequest) -> SHA256Value {
         var hasher = SHA256()
-        for buffer in buffers { buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) } }
+        if let generated = request.generatedBody {
+            var index = 0
+            while let piece = generated.piece(index) {
+                piece.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+                index += 1
+            }
+        } else {
+            for buffer in request.body { buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) } }
+        }
         return SHA256Value(hasher.finalize())
     }
 
     private func translate(_ error: any Error) -> any Error {
+        Self.translate(error, endpoint: endpoint.absoluteString, timeout: requestTimeout)
+    }
+
+    /// What an HTTP client's failure means to the caller: a timeout, a lost connection, an unreachable or
+    /// untrusted endpoint (``AWSTransportError``), or a cancellation.
+    static func translate(_ error: any Error, endpoint where_: String, timeout requestTimeout: Duration) -> any Error {
         if error is CancellationError { return error }
         let text = String(describing: error)
-        let where_ = endpoint.absoluteString
         if let client = error as? HTTPClientError {
             switch client {
             case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
