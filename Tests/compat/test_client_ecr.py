@@ -68,6 +68,49 @@ def test_push_to_ecr_public_then_an_anonymous_skopeo_pull(tessera, env, oci, sko
     assert failed.returncode != 0 and "RepositoryNotFoundException" in one_line_failure(failed)
 
 
+def test_public_pull_is_anonymous_through_the_public_registry_port(tessera, env, make_repository, state, tmp_path):
+    """`tessera ecr pull --public HOST/ALIAS/NAME:TAG` reads an ECR Public image through the registry API of
+    the reference's host, as docker does: the port's Bearer challenge is answered with an anonymous token,
+    and no AWS credentials exist in the environment at all."""
+    from oci_helpers import public_name
+    assert tessera.public_endpoint, "the shared server runs with --public-registry-port"
+    host = tessera.public_endpoint.removeprefix("http://")
+    repo = make_repository(public=True)
+    children = [build_image(layer_count=2, layer_size=96 << 10, arch=a) for a in ("amd64", "arm64")]
+    index = build_index(children)
+    src = write_oci_layout(tmp_path / "src", {"v1": index})
+    run_json(["ecr", "push", "--public", str(src), f"{repo}:v1", "--endpoint-url", tessera.endpoint], env)
+
+    anonymous = {k: v for k, v in env.items() if not k.startswith("AWS_")}
+    empty_home = tmp_path / "nobody"
+    empty_home.mkdir()
+    anonymous["HOME"] = str(empty_home)
+    name = public_name(ACCOUNTS["one"].account_id, repo)
+    out = tmp_path / "pulled"
+    pulled = run_json(["ecr", "pull", "--public", f"{host}/{name}:v1", str(out)], anonymous)
+    assert pulled["digest"] == index.digest and pulled["blobs"] == 6 and pulled["blobsFetched"] == 6
+    desc, manifest = read_oci_layout(out, "v1")
+    assert desc["digest"] == index.digest and manifest == index.manifest
+    for child in children:
+        assert layout_blob(out, child.digest) == child.manifest
+        for digest, data in child.blobs.items():
+            assert layout_blob(out, digest) == data
+    # By digest too, into the same layout: nothing is fetched again.
+    again = run_json(["ecr", "pull", "--public", f"{host}/{name}@{children[0].digest}", str(out)], anonymous)
+    assert again["digest"] == children[0].digest and again["blobsFetched"] == 0
+
+    # A tag that is not there, a private repository's name and a flag that does not belong: one line each.
+    line = one_line_failure(run_client(["ecr", "pull", "--public", f"{host}/{name}:nope", str(tmp_path / "x")],
+                                       anonymous, check=False))
+    assert "MANIFEST_UNKNOWN" in line
+    line = one_line_failure(run_client(["ecr", "pull", "--public", f"{host}/{repo}:v1", str(tmp_path / "y")],
+                                       anonymous, check=False))
+    assert "NAME_UNKNOWN" in line
+    misused = run_client(["ecr", "pull", "--public", f"{host}/{name}:v1", str(tmp_path / "z"),
+                          "--endpoint-url", tessera.endpoint], anonymous, check=False)
+    assert misused.returncode != 0 and "reference's host" in misused.stderr.decode()
+
+
 def test_pull_writes_a_layout_skopeo_reads(tessera, env, skopeo, make_repository, tmp_path):
     repo = make_repository()
     children = [build_image(layer_count=2, layer_size=8 << 10, arch=a) for a in ("amd64", "arm64")]

@@ -46,6 +46,16 @@ struct AWSClientOptions: ParsableArguments {
         let resolver = AWSConfigurationResolver.live()
         let credentials = try resolver.credentials(profile: profile)
         let region = try resolver.region(explicit: region, profile: profile)
+        return try await withHTTPClient(resolver: resolver) { http in
+            try await body(ServiceClientFactory(options: self, resolver: resolver, credentials: credentials, region: region,
+                                                http: http))
+        }
+    }
+
+    /// Runs `body` with an HTTP client set up by these options (timeouts, TLS trust), shut down afterwards
+    /// whatever happens; no credentials are needed (an anonymous registry pull).
+    func withHTTPClient<Result>(resolver: AWSConfigurationResolver = .live(), _ body: (HTTPClient) async throws -> Result)
+        async throws -> Result {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(Int64(requestTimeout)))
         configuration.connectionPool = .init(idleTimeout: .seconds(30))
@@ -64,10 +74,8 @@ struct AWSClientOptions: ParsableArguments {
         if noVerifySSL { tls.certificateVerification = .none }
         configuration.tlsConfiguration = tls
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let factory = ServiceClientFactory(options: self, resolver: resolver, credentials: credentials, region: region,
-                                           http: http)
         do {
-            let result = try await body(factory)
+            let result = try await body(http)
             try? await http.shutdown()
             return result
         } catch {

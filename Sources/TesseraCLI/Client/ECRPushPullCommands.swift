@@ -50,13 +50,20 @@ struct ECRPushCommand: AsyncParsableCommand {
     }
 }
 
-/// `tessera ecr pull REPO:TAG DIR`.
+/// `tessera ecr pull REPO:TAG DIR`, or `tessera ecr pull --public [HOST/]ALIAS/REPO:TAG DIR`.
 struct ECRPullCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pull",
-        abstract: "Pull an image into an OCI image layout directory, every blob's digest verified.")
+        abstract: "Pull an image into an OCI image layout directory, every blob's digest verified.",
+        discussion: """
+            A private repository is read through the ECR API (BatchGetImage, GetDownloadUrlForLayer). With --public \
+            the image is an ECR Public one, read anonymously through the registry API (/v2/) of the reference's \
+            host, as docker pulls it: public.ecr.aws/ALIAS/REPO:TAG (the host may be left out), or \
+            127.0.0.1:PORT/ALIAS/REPO:TAG for tessera serve's --public-registry-port. No credentials are needed; \
+            https is used except for a loopback host.
+            """)
 
-    @Argument(help: "REPOSITORY:TAG or REPOSITORY@sha256:….")
+    @Argument(help: "REPOSITORY:TAG or REPOSITORY@sha256:…; with --public, [HOST/]ALIAS/REPOSITORY:TAG.")
     var source: String
 
     @Argument(help: "The OCI image layout directory to write (made if missing).")
@@ -65,21 +72,44 @@ struct ECRPullCommand: AsyncParsableCommand {
     @Option(help: "Blobs in flight at once.")
     var concurrency: Int = 4
 
+    @Flag(help: "Pull a public image anonymously through the registry API of the reference's host (default public.ecr.aws).")
+    var `public` = false
+
     @OptionGroup var aws: AWSClientOptions
+
+    func validate() throws {
+        if `public`, aws.endpointURL != nil {
+            throw ValidationError("--endpoint-url names an API endpoint; with --public the registry is the image reference's host, e.g. 127.0.0.1:PORT/ALIAS/REPOSITORY:TAG")
+        }
+    }
 
     func run() async throws {
         try await ClientFailure.run {
             let reference = try ImageReference(parsing: source)
-            try await aws.withService(.ecr) { service in
-                let reporter = TransferProgressReporter()
-                let pull = ECRImagePull(ecr: ECRClient(service: service), repository: reference.repository,
-                                        tag: reference.tag, digest: reference.digest,
-                                        layout: OCIImageLayout(directory: URL(fileURLWithPath: directory).standardizedFileURL),
-                                        concurrency: concurrency, progress: reporter)
-                let result = try await ProgressDisplay.showing(reporter, label: "pull", json: aws.json) { try await pull.run() }
-                ResultPrinter.print(["repository": reference.repository, "digest": result.digest, "blobs": result.blobs,
-                                     "blobsFetched": result.blobsFetched, "layout": directory], json: aws.json)
+            let layout = OCIImageLayout(directory: URL(fileURLWithPath: directory).standardizedFileURL)
+            let reporter = TransferProgressReporter()
+            let result: ECRImagePull.Result
+            if `public` {
+                guard let (registry, name) = PublicImageLocation.split(reference.repository) else {
+                    throw ValidationError("'\(reference.repository)' is not a public image reference: use [HOST/]ALIAS/REPOSITORY:TAG")
+                }
+                result = try await aws.withHTTPClient { http in
+                    let client = OCIRegistryClient(registry: registry, http: http, retry: RetryPolicy(maxAttempts: aws.maxAttempts),
+                                                   requestTimeout: .seconds(aws.requestTimeout))
+                    let pull = ECRImagePull(source: RegistryImageSource(registry: client, name: name), tag: reference.tag,
+                                            digest: reference.digest, layout: layout, concurrency: concurrency, progress: reporter)
+                    return try await ProgressDisplay.showing(reporter, label: "pull", json: aws.json) { try await pull.run() }
+                }
+            } else {
+                result = try await aws.withService(.ecr) { service in
+                    let pull = ECRImagePull(source: ECRAPIImageSource(ecr: ECRClient(service: service), repository: reference.repository),
+                                            tag: reference.tag, digest: reference.digest, layout: layout,
+                                            concurrency: concurrency, progress: reporter)
+                    return try await ProgressDisplay.showing(reporter, label: "pull", json: aws.json) { try await pull.run() }
+                }
             }
+            ResultPrinter.print(["repository": reference.repository, "digest": result.digest, "blobs": result.blobs,
+                                 "blobsFetched": result.blobsFetched, "layout": directory], json: aws.json)
         }
     }
 }

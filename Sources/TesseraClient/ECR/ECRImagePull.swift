@@ -4,10 +4,11 @@ import Foundation
 import NIOCore
 import TesseraCore
 
-/// Pulls an image (or an index and its images) into an OCI image layout: manifests through BatchGetImage,
-/// blobs through the URLs GetDownloadUrlForLayer gives, several at once, each one's digest checked as it
-/// streams to `blobs/sha256/HEX.tessera-partial` before it takes its name. Blobs already in the layout with
-/// the right digest are not fetched again, so a rerun after an interruption fetches only what is missing.
+/// Pulls an image (or an index and its images) into an OCI image layout from an ``ImageSource`` — a private
+/// repository through the ECR API, a public one through the registry API — blobs several at once, each one's
+/// digest checked as it streams to `blobs/sha256/HEX.tessera-partial` before it takes its name. Blobs already
+/// in the layout with the right digest are not fetched again, so a rerun after an interruption fetches only
+/// what is missing.
 public struct ECRImagePull: Sendable {
     public struct Result: Sendable, Equatable {
         public let digest: String
@@ -15,18 +16,16 @@ public struct ECRImagePull: Sendable {
         public let blobsFetched: Int
     }
 
-    public let ecr: ECRClient
-    public let repository: String
+    public let source: any ImageSource
     public let tag: String?
     public let digest: String?
     public let layout: OCIImageLayout
     public let concurrency: Int
     public let progress: TransferProgressReporter
 
-    public init(ecr: ECRClient, repository: String, tag: String?, digest: String?, layout: OCIImageLayout,
+    public init(source: any ImageSource, tag: String?, digest: String?, layout: OCIImageLayout,
                 concurrency: Int, progress: TransferProgressReporter) {
-        self.ecr = ecr
-        self.repository = repository
+        self.source = source
         self.tag = tag
         self.digest = digest
         self.layout = layout
@@ -38,20 +37,19 @@ public struct ECRImagePull: Sendable {
         defer { progress.finish() }
         try FileManager.default.createDirectory(at: layout.directory.appendingPathComponent("blobs/sha256"),
                                                 withIntermediateDirectories: true)
-        let root = try await ecr.image(repository: repository, tag: tag, digest: digest)
+        let root = try await source.manifest(tag: tag, digest: digest)
         var blobs: [OCIImageLayout.Descriptor] = []
-        func store(_ text: String, digest: String, mediaType: String?) throws -> OCIImageLayout.Manifest {
-            let bytes = Data(text.utf8)
+        func store(_ bytes: Data, digest: String, mediaType: String?) throws -> OCIImageLayout.Manifest {
             try Self.check(bytes, against: digest)
             try bytes.write(to: try layout.blobURL(digest), options: .atomic)
             return try OCIImageLayout.Manifest(bytes: bytes, mediaType: mediaType)
         }
-        let manifest = try store(root.manifest, digest: root.digest, mediaType: root.mediaType)
+        let manifest = try store(root.bytes, digest: root.digest, mediaType: root.mediaType)
         var pending = manifest.children
         blobs += manifest.blobs
         while let child = pending.popLast() {
-            let fetched = try await ecr.image(repository: repository, tag: nil, digest: child.digest)
-            let childManifest = try store(fetched.manifest, digest: child.digest, mediaType: fetched.mediaType ?? child.mediaType)
+            let fetched = try await source.manifest(tag: nil, digest: child.digest)
+            let childManifest = try store(fetched.bytes, digest: child.digest, mediaType: fetched.mediaType ?? child.mediaType)
             pending += childManifest.children
             for blob in childManifest.blobs where !blobs.contains(where: { $0.digest == blob.digest }) { blobs.append(blob) }
         }
@@ -81,8 +79,7 @@ public struct ECRImagePull: Sendable {
 
     private func download(_ blob: OCIImageLayout.Descriptor, to url: URL) async throws {
         let partial = url.appendingPathExtension("tessera-partial")
-        try await ecr.service.retry.run(isRetryable: AWSServiceClient.isRetryable) { _ in
-            let source = try await ecr.downloadURL(repository: repository, digest: blob.digest)
+        try await source.retry.run(isRetryable: AWSServiceClient.isRetryable) { _ in
             guard FileManager.default.createFile(atPath: partial.path, contents: nil) else {
                 throw LocalFileError(path: partial.path, code: errno, doing: "create")
             }
@@ -90,7 +87,7 @@ public struct ECRImagePull: Sendable {
             defer { try? handle.close() }
             var hasher = SHA256()
             var count: Int64 = 0
-            try await ecr.service.fetch(source) { body in
+            try await source.streamBlob(blob.digest) { body in
                 for try await chunk in body {
                     chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
                     try handle.write(contentsOf: Data(chunk.readableBytesView))
@@ -99,7 +96,7 @@ public struct ECRImagePull: Sendable {
             }
             let actual = "sha256:" + SHA256Value(hasher.finalize()).hex
             guard count == blob.size, actual == blob.digest else {
-                throw AWSTransportError(.connectionLost, endpoint: source.absoluteString,
+                throw AWSTransportError(.connectionLost, endpoint: source.location,
                                         detail: "blob \(blob.digest) arrived as \(actual), \(count) bytes")
             }
             try handle.synchronize()

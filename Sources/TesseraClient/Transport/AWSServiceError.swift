@@ -2,7 +2,8 @@ import Foundation
 
 /// An error answer from a service: its HTTP status and the code and message of its body, in whichever of
 /// the AWS error formats the service uses (Glacier's `{"code","message","type"}`, the REST-JSON
-/// `{"message"}` with `x-amzn-ErrorType`, JSON 1.1's `__type`, EC2's XML `<Errors><Error>`).
+/// `{"message"}` with `x-amzn-ErrorType`, JSON 1.1's `__type`, EC2's XML `<Errors><Error>`), or a container
+/// registry's `{"errors":[{"code","message"}]}`.
 public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     public let status: Int
     public let code: String
@@ -23,7 +24,8 @@ public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertib
         }
         var code = header("x-amzn-errortype").map { String($0.split(separator: ":").first ?? "") }
         var message: String?
-        if let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] {
+        if var object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] {
+            if let first = (object["errors"] as? [[String: Any]])?.first { object = first }
             let typed = (object["code"] ?? object["Code"] ?? object["__type"]) as? String
             if code == nil || code == "" { code = typed.map { String($0.split(separator: "#").last ?? "") } }
             message = (object["message"] ?? object["Message"]) as? String
