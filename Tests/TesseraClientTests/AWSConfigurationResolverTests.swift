@@ -155,7 +155,8 @@ struct AWSConfigurationResolverTests {
                 """#.utf8))
         }
         #expect(try Self.processResolver(run).credentials(profile: "process")
-            == AWSCredentials(accessKeyID: "AKIDPROCESS", secretAccessKey: "s", sessionToken: "t"))
+            == AWSCredentials(accessKeyID: "AKIDPROCESS", secretAccessKey: "s", sessionToken: "t",
+                              expiration: ISO8601DateFormatter().date(from: "2999-01-01T00:00:00Z")))
         #expect(seen.commands == ["fetch-creds --account 1"])
         let keysFirst = Self.processResolver(credentials: "[process]\naws_access_key_id = AKIDFILE\naws_secret_access_key = f\n", run)
         #expect(try keysFirst.credentials(profile: "process").accessKeyID == "AKIDFILE")

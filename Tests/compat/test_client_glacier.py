@@ -228,6 +228,43 @@ def test_a_profile_with_credential_process_signs_with_what_it_prints(tessera, en
     assert "credential_process of profile 'broken'" in line and "status 4" in line, line
 
 
+def test_credential_process_credentials_are_fetched_again_before_they_expire(tessera, env, client_vault, tmp_path):
+    """Credentials whose Expiration is 15 minutes and 2 seconds away are fetched again once they are within
+    15 minutes of it (botocore's window), before the next request is signed: an upload from stdin whose second
+    part comes 4 s after its first runs the process twice, and the archive is whole."""
+    account = ACCOUNTS["one"]
+    runs = tmp_path / "runs"
+    script = tmp_path / "creds.sh"
+    script.write_text("\n".join([
+        "#!/bin/sh",
+        f"echo run >> '{runs}'",
+        "expires=$(date -u -d '+902 seconds' +%Y-%m-%dT%H:%M:%SZ)",
+        "printf '{\"Version\":1,\"AccessKeyId\":\"%s\",\"SecretAccessKey\":\"%s\",\"Expiration\":\"%s\"}' "
+        f"'{account.access_key}' '{account.secret_key}' \"$expires\"",
+        ""]))
+    script.chmod(0o755)
+    config = tmp_path / "config"
+    config.write_text(f"[profile expiring]\ncredential_process = {script}\n")
+    bare = {k: v for k, v in env.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    bare["AWS_CONFIG_FILE"] = str(config)
+    first, second = os.urandom(MiB), os.urandom(MiB // 2)
+    proc = subprocess.Popen([str(default_binary()), "glacier", "upload", "-", "--vault", client_vault, "--profile", "expiring",
+                             "--part-size", str(MiB), "--concurrency", "1", "--json", "--endpoint-url", tessera.endpoint],
+                            env=bare, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        proc.stdin.write(first)
+        proc.stdin.flush()
+        time.sleep(4)
+        out, err = proc.communicate(input=second, timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err.decode()
+    result = json.loads(out.decode().splitlines()[-1])
+    assert result["treeHash"] == tree_hash(first + second)
+    assert runs.read_text().count("run") == 2, runs.read_text()
+
+
 def test_dropped_connections_are_retried(tessera, env, client_vault, tmp_path):
     """The proxy cuts the first three connections after 64 KiB: the parts on them are sent again and the
     upload completes with the right tree hash."""

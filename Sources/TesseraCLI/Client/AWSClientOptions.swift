@@ -44,7 +44,7 @@ struct AWSClientOptions: ParsableArguments {
     /// Runs `body` with a factory of clients for any service, sharing one HTTP client and one set of credentials.
     func withClients<Result>(_ body: (ServiceClientFactory) async throws -> Result) async throws -> Result {
         let resolver = AWSConfigurationResolver.live()
-        let credentials = try resolver.credentials(profile: profile)
+        let credentials = try resolver.credentialProvider(profile: profile)
         let region = try resolver.region(explicit: region, profile: profile)
         return try await withHTTPClient(resolver: resolver) { http in
             try await body(ServiceClientFactory(options: self, resolver: resolver, credentials: credentials, region: region,
@@ -89,14 +89,14 @@ struct AWSClientOptions: ParsableArguments {
 struct ServiceClientFactory {
     let options: AWSClientOptions
     let resolver: AWSConfigurationResolver
-    let credentials: AWSCredentials
+    let credentials: AWSCredentialProvider
     let region: String
     let http: HTTPClient
 
     func client(for service: AWSService) throws -> AWSServiceClient {
         let endpoint = try resolver.endpoint(for: service, explicit: options.endpointURL, profile: options.profile,
                                              region: region)
-        return AWSServiceClient(service: service, endpoint: endpoint, region: region, credentials: credentials, http: http,
+        return AWSServiceClient(service: service, endpoint: endpoint, region: region, credentialProvider: credentials, http: http,
                                 retry: RetryPolicy(maxAttempts: options.maxAttempts),
                                 requestTimeout: .seconds(options.requestTimeout))
     }

@@ -40,18 +40,37 @@ public struct AWSConfigurationResolver: Sendable {
         explicit ?? nonEmpty("AWS_PROFILE") ?? nonEmpty("AWS_DEFAULT_PROFILE") ?? "default"
     }
 
+    /// The credentials of the chain: the environment's keys, then the profile's (credentials file, its
+    /// `credential_process`, config file).
     public func credentials(profile explicitProfile: String?) throws -> AWSCredentials {
+        try resolveCredentials(profile: explicitProfile).credentials
+    }
+
+    /// The same credentials, as a provider that fetches a `credential_process`'s again before they expire.
+    public func credentialProvider(profile explicitProfile: String?) throws -> AWSCredentialProvider {
+        let resolved = try resolveCredentials(profile: explicitProfile)
+        guard let command = resolved.process else { return AWSCredentialProvider(fixed: resolved.credentials) }
+        let (profile, runner) = (resolved.profile, runProcess)
+        return AWSCredentialProvider(first: resolved.credentials, identity: "profile \(profile) (credential_process)") {
+            try CredentialProcess.credentials(running: command, profile: profile, runner: runner)
+        }
+    }
+
+    /// The credentials, the profile they came from, and the command that gave them if a process did.
+    private func resolveCredentials(profile explicitProfile: String?) throws
+        -> (credentials: AWSCredentials, profile: String, process: String?) {
         let profile = profileName(explicit: explicitProfile)
         if explicitProfile == nil, let key = nonEmpty("AWS_ACCESS_KEY_ID"), let secret = nonEmpty("AWS_SECRET_ACCESS_KEY") {
-            return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: nonEmpty("AWS_SESSION_TOKEN"))
+            return (AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: nonEmpty("AWS_SESSION_TOKEN")),
+                    profile, nil)
         }
         let fromCredentialsFile = credentialsFile?.credentialsProfile(profile)
         let fromConfigFile = configFile?.configProfile(profile)
-        if let keys = try staticKeys(fromCredentialsFile, profile: profile, file: credentialsPath) { return keys }
+        if let keys = try staticKeys(fromCredentialsFile, profile: profile, file: credentialsPath) { return (keys, profile, nil) }
         if let command = fromCredentialsFile?["credential_process"] ?? fromConfigFile?["credential_process"], !command.isEmpty {
-            return try CredentialProcess.credentials(running: command, profile: profile, runner: runProcess)
+            return (try CredentialProcess.credentials(running: command, profile: profile, runner: runProcess), profile, command)
         }
-        if let keys = try staticKeys(fromConfigFile, profile: profile, file: configPath) { return keys }
+        if let keys = try staticKeys(fromConfigFile, profile: profile, file: configPath) { return (keys, profile, nil) }
         if explicitProfile != nil || nonEmpty("AWS_PROFILE") != nil, !profileExists(profile) {
             throw AWSClientConfigurationError.profileNotFound(profile)
         }

@@ -56,14 +56,16 @@ public enum CredentialProcess {
               let secret = object["SecretAccessKey"] as? String, !secret.isEmpty else {
             throw failure("its output lacks AccessKeyId or SecretAccessKey")
         }
+        var expires: Date?
         if let expiration = object["Expiration"] {
             guard let text = expiration as? String, let date = parseTimestamp(text) else {
                 throw failure("its output's Expiration is not an ISO 8601 time")
             }
             guard date > now else { throw failure("the credentials it printed expired at \(text)") }
+            expires = date
         }
         let token = (object["SessionToken"] as? String).flatMap { $0.isEmpty ? nil : $0 }
-        return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: token)
+        return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: token, expiration: expires)
     }
 
     /// An ISO 8601 time with or without fractional seconds.

@@ -45,7 +45,7 @@ public struct EBSSnapshotDownload: Sendable {
         let listed = try await ebs.allSnapshotBlocks(snapshotID: snapshotID)
         let size = listed.volumeSize << 30
         progress.setTotal(Int64(listed.blocks.count) * Self.blockSize)
-        let identity = ["endpoint": ebs.service.endpoint.absoluteString, "accessKey": ebs.service.credentials.accessKeyID,
+        let identity = ["endpoint": ebs.service.endpoint.absoluteString, "accessKey": ebs.service.credentialProvider.identity,
                         "snapshot": snapshotID, "output": output.path]
         let journalURL = journals.journalURL(kind: Self.kind, identity: identity)
         var recorded: [Int: String] = [:]

@@ -91,7 +91,7 @@ public struct EBSSnapshotUpload: Sendable {
 
         var identity = sourceIdentity
         identity["endpoint"] = ebs.service.endpoint.absoluteString
-        identity["accessKey"] = ebs.service.credentials.accessKeyID
+        identity["accessKey"] = ebs.service.credentialProvider.identity
         identity["parent"] = parentSnapshotID ?? ""
         let journalURL = journals.journalURL(kind: Self.kind, identity: identity)
         var recorded: [Int: String] = [:]

@@ -59,7 +59,7 @@ public struct ECRImagePush: Sendable {
         try walk(root)
         progress.setTotal(blobs.reduce(0) { $0 + $1.size })
 
-        let identity = ["endpoint": ecr.service.endpoint.absoluteString, "accessKey": ecr.service.credentials.accessKeyID,
+        let identity = ["endpoint": ecr.service.endpoint.absoluteString, "accessKey": ecr.service.credentialProvider.identity,
                         "repository": repository, "layout": layout.directory.path, "root": root.digest]
         let journalURL = journals.journalURL(kind: Self.kind, identity: identity)
         var recorded: [Int: String] = [:]

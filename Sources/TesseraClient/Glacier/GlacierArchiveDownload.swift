@@ -49,7 +49,7 @@ public struct GlacierArchiveDownload: Sendable {
     public func run() async throws -> Result {
         defer { progress.finish() }
         let identity = ["endpoint": glacier.service.endpoint.absoluteString,
-                        "accessKey": glacier.service.credentials.accessKeyID, "vault": vault, "archiveId": archiveID,
+                        "accessKey": glacier.service.credentialProvider.identity, "vault": vault, "archiveId": archiveID,
                         "output": output.path]
         let journalURL = journals.journalURL(kind: Self.kind, identity: identity)
         var entries: [Int: String] = [:]

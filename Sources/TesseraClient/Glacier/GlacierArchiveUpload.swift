@@ -53,7 +53,7 @@ public struct GlacierArchiveUpload: Sendable {
         }
         var identity = fileIdentity
         identity?["endpoint"] = glacier.service.endpoint.absoluteString
-        identity?["accessKey"] = glacier.service.credentials.accessKeyID
+        identity?["accessKey"] = glacier.service.credentialProvider.identity
         identity?["vault"] = vault
         let journalURL = identity.map { journals.journalURL(kind: Self.kind, identity: $0) }
 

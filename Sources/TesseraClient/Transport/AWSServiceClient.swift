@@ -12,7 +12,8 @@ public final class AWSServiceClient: Sendable {
     public let service: AWSService
     public let endpoint: URL
     public let region: String
-    public let credentials: AWSCredentials
+    /// Where the credentials come from; ``credentials`` is what it holds now.
+    public let credentialProvider: AWSCredentialProvider
     let http: HTTPClient
     public let retry: RetryPolicy
     let requestTimeout: Duration
@@ -24,17 +25,28 @@ public final class AWSServiceClient: Sendable {
     ///   - requestTimeout: how long an attempt may take until the answer's head arrives (sending the body
     ///     included; reading the answer's body is not limited).
     ///   - timeoutPerMiB: added to that deadline for each MiB of body sent.
-    public init(service: AWSService, endpoint: URL, region: String, credentials: AWSCredentials, http: HTTPClient,
+    public convenience init(service: AWSService, endpoint: URL, region: String, credentials: AWSCredentials, http: HTTPClient,
+                            retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(120),
+                            timeoutPerMiB: Duration = .zero) {
+        self.init(service: service, endpoint: endpoint, region: region, credentialProvider: AWSCredentialProvider(fixed: credentials),
+                  http: http, retry: retry, requestTimeout: requestTimeout, timeoutPerMiB: timeoutPerMiB)
+    }
+
+    /// A client whose credentials may be fetched again as they near expiry (``AWSCredentialProvider``).
+    public init(service: AWSService, endpoint: URL, region: String, credentialProvider: AWSCredentialProvider, http: HTTPClient,
                 retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(120), timeoutPerMiB: Duration = .zero) {
         self.service = service
         self.endpoint = endpoint
         self.region = region
-        self.credentials = credentials
+        self.credentialProvider = credentialProvider
         self.http = http
         self.retry = retry
         self.requestTimeout = requestTimeout
         self.timeoutPerMiB = timeoutPerMiB
     }
+
+    /// The credentials held now (not fetched again).
+    public var credentials: AWSCredentials { credentialProvider.latest }
 
     /// The deadline of one attempt to send `bodyBytes`, as NIO counts time.
     func attemptTimeout(bodyBytes: Int) -> TimeAmount {
@@ -58,7 +70,7 @@ public final class AWSServiceClient: Sendable {
         _ request: AWSRequest,
         _ consume: (AWSResponse, HTTPClientResponse.Body) async throws -> Result
     ) async throws -> Result {
-        let prepared = prepare(request)
+        let prepared = try prepare(request)
         let response: HTTPClientResponse
         do {
             response = try await http.execute(prepared, timeout: attemptTimeout(bodyBytes: request.bodyLength))
@@ -137,7 +149,8 @@ public final class AWSServiceClient: Sendable {
         return bytes
     }
 
-    func prepare(_ request: AWSRequest) -> HTTPClientRequest {
+    func prepare(_ request: AWSRequest) throws -> HTTPClientRequest {
+        let credentials = try credentialProvider.current()
         let basePath = endpoint.path == "/" ? "" : endpoint.path
         let path = basePath + request.path
         let query = request.query.map {
