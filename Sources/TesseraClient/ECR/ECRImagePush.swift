@@ -75,6 +75,7 @@ public struct ECRImagePush: Sendable {
         let available = try await ecr.availableLayers(repository: repository, digests: blobs.map(\.digest))
         var sent = 0
         let bytesSent = LockedValue<Int64>(0)
+        let pool = PartBufferPool(bufferSize: Int(Self.partSize), limit: concurrency)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var inFlight = 0
             for (index, blob) in blobs.enumerated() {
@@ -85,7 +86,7 @@ public struct ECRImagePush: Sendable {
                 try await group.makeRoom(running: &inFlight, limit: concurrency)
                 let resumeFrom = recorded[index]
                 group.addTask {
-                    let count = try await upload(blob, index: index, resumeFrom: resumeFrom, journal: journalFile)
+                    let count = try await upload(blob, index: index, resumeFrom: resumeFrom, journal: journalFile, pool: pool)
                     bytesSent.withLock { $0 += count }
                 }
                 inFlight += 1
@@ -114,7 +115,7 @@ public struct ECRImagePush: Sendable {
     /// Uploads one blob in sequential parts, continuing a journalled upload if the registry agrees; returns
     /// the bytes sent.
     private func upload(_ blob: OCIImageLayout.Descriptor, index: Int, resumeFrom: String?,
-                        journal: TransferJournalFile) async throws -> Int64 {
+                        journal: TransferJournalFile, pool: PartBufferPool) async throws -> Int64 {
         let url = try layout.blobURL(blob.digest)
         let fd = open(url.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw LocalFileError(path: url.path, code: errno, doing: "open") }
@@ -134,11 +135,12 @@ public struct ECRImagePush: Sendable {
         var sentBytes: Int64 = 0
         while next < blob.size {
             let length = min(Self.partSize, blob.size - next)
-            let (buffers, count) = try source.readBytes(offset: next, length: length, bufferSize: Int(length))
+            let (buffers, count) = try source.readBytes(offset: next, length: length, pool: pool)
             guard count == length, let part = buffers.first else {
                 throw OCILayoutError.invalid("blob \(blob.digest) is shorter than \(blob.size) bytes")
             }
             let body = ECRLayerPartBody(repository: repository, uploadID: uploadID, first: next, part: part)
+            defer { pool.giveBack(buffers) }
             do {
                 let received = try await ecr.uploadLayerPart(body)
                 try journal.record(.init(part: index, hash: "\(uploadID) \(received)"))

@@ -116,6 +116,7 @@ public struct GlacierArchiveUpload: Sendable {
     private func sendParts(uploadID: String, journalFile: TransferJournalFile?, journalEntries: [Int: String],
                            held: [Int64: String]) async throws -> [PartDigest] {
         var digests: [Int: PartDigest] = [:]
+        let pool = PartBufferPool(partSize: partSize, bufferSize: HashedPart.bufferSize, inFlight: concurrency)
         try await withThrowingTaskGroup(of: PartDigest.self) { group in
             var inFlight = 0
             var index = 0
@@ -139,7 +140,7 @@ public struct GlacierArchiveUpload: Sendable {
                     }
                 }
                 try await group.makeRoom(running: &inFlight, limit: concurrency, settle: settle)
-                let part = try source.read(index: index, offset: offset, length: partSize)
+                let part = try source.read(index: index, offset: offset, length: partSize, pool: pool)
                 if part.count < partSize { atEnd = true }
                 if part.count == 0 { break }
                 guard index < GlacierPartSize.maximumParts else {
@@ -149,12 +150,14 @@ public struct GlacierArchiveUpload: Sendable {
                 let digest = PartDigest(index: part.index, count: part.count, treeHash: part.treeHash)
                 // The service verified this part in an earlier run whose journal line was lost: read, not sent.
                 if held[offset] == part.treeHash.hex {
+                    pool.giveBack(part.buffers)
                     try settle(digest)
                     progress.advance(part.count, sent: false)
                     continue
                 }
                 group.addTask {
                     try await send(part, uploadID: uploadID)
+                    pool.giveBack(part.buffers)
                     progress.advance(part.count, sent: true)
                     return digest
                 }

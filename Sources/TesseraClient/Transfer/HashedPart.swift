@@ -33,8 +33,8 @@ public struct PartSource: Sendable {
     /// Reads up to `length` bytes at `offset` (a stream ignores `offset`: parts must be read in order), and
     /// hashes them (SHA-256 and tree hash) while they are fresh in memory. Returns fewer bytes only at the end
     /// of the source.
-    public func read(index: Int, offset: Int64, length: Int64) throws -> HashedPart {
-        let (buffers, total) = try readBytes(offset: offset, length: length)
+    public func read(index: Int, offset: Int64, length: Int64, pool: PartBufferPool? = nil) throws -> HashedPart {
+        let (buffers, total) = try readBytes(offset: offset, length: length, pool: pool)
         var sha = SHA256()
         var tree = TreeHasher()
         for buffer in buffers {
@@ -47,15 +47,17 @@ public struct PartSource: Sendable {
                           sha256: SHA256Value(sha.finalize()), treeHash: tree.finalize())
     }
 
-    /// Reads up to `length` bytes at `offset` into buffers of at most `bufferSize` bytes, unhashed.
-    public func readBytes(offset: Int64, length: Int64, bufferSize: Int = HashedPart.bufferSize) throws
-        -> (buffers: [ByteBuffer], count: Int64) {
+    /// Reads up to `length` bytes at `offset` into buffers of at most `bufferSize` bytes (the pool's, when
+    /// given), unhashed.
+    public func readBytes(offset: Int64, length: Int64, bufferSize: Int = HashedPart.bufferSize, pool: PartBufferPool? = nil)
+        throws -> (buffers: [ByteBuffer], count: Int64) {
+        let bufferSize = pool?.bufferSize ?? bufferSize
         var buffers: [ByteBuffer] = []
         var total: Int64 = 0
         var atEnd = false
         while total < length, !atEnd {
             let want = Int(min(Int64(bufferSize), length - total))
-            var buffer = ByteBufferAllocator().buffer(capacity: want)
+            var buffer = pool?.take(capacity: want) ?? ByteBufferAllocator().buffer(capacity: want)
             let got = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: want) { pointer -> Int in
                 var filled = 0
                 while filled < want {
