@@ -6,7 +6,7 @@ import TesseraClient
 /// The UploadLayerPart body: valid JSON whose blob decodes to the part, its pieces adding up to its length,
 /// and the same bytes each time it is made (a retry sends it again).
 struct ECRLayerPartBodyTests {
-    @Test(arguments: [1, 2, 3, 4, 5, 100, 1000, 3 << 16, (3 << 16) + 1, (3 << 16) + 2, (3 << 17) - 1, 1 << 20])
+    @Test(arguments: [1, 2, 3, 4, 5, 100, 1000, 3 << 14, (3 << 14) + 1, (3 << 14) + 2, (3 << 15) - 1, 1 << 20])
     func encodesThePart(length: Int) throws {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
