@@ -25,6 +25,16 @@ def env(state):
     return client_environment(ACCOUNTS["one"], state, {"DOCKER_CONFIG": str(state / "docker")})
 
 
+def assert_layout_holds_index(out, tag, index, children):
+    """The layout at `out` names `index` under `tag` and holds every child manifest and blob byte for byte."""
+    desc, manifest = read_oci_layout(out, tag)
+    assert desc["digest"] == index.digest and manifest == index.manifest
+    for child in children:
+        assert layout_blob(out, child.digest) == child.manifest
+        for digest, data in child.blobs.items():
+            assert layout_blob(out, digest) == data
+
+
 def test_push_then_skopeo_pulls_the_same_digests(tessera, env, oci, skopeo, make_repository, registry_password, tmp_path):
     repo = make_repository()
     image = build_image(layer_count=3, layer_size=64 << 10)
@@ -89,12 +99,7 @@ def test_public_pull_is_anonymous_through_the_public_registry_port(tessera, env,
     out = tmp_path / "pulled"
     pulled = run_json(["ecr", "pull", "--public", f"{host}/{name}:v1", str(out)], anonymous)
     assert pulled["digest"] == index.digest and pulled["blobs"] == 6 and pulled["blobsFetched"] == 6
-    desc, manifest = read_oci_layout(out, "v1")
-    assert desc["digest"] == index.digest and manifest == index.manifest
-    for child in children:
-        assert layout_blob(out, child.digest) == child.manifest
-        for digest, data in child.blobs.items():
-            assert layout_blob(out, digest) == data
+    assert_layout_holds_index(out, "v1", index, children)
     # By digest too, into the same layout: nothing is fetched again.
     again = run_json(["ecr", "pull", "--public", f"{host}/{name}@{children[0].digest}", str(out)], anonymous)
     assert again["digest"] == children[0].digest and again["blobsFetched"] == 0
@@ -122,12 +127,7 @@ def test_pull_writes_a_layout_skopeo_reads(tessera, env, skopeo, make_repository
     out = tmp_path / "pulled"
     pulled = run_json(["ecr", "pull", f"{repo}:multi", str(out), "--endpoint-url", tessera.endpoint], env)
     assert pulled["digest"] == index.digest and pulled["blobs"] == 6
-    desc, manifest = read_oci_layout(out, "multi")
-    assert desc["digest"] == index.digest and manifest == index.manifest
-    for child in children:
-        assert layout_blob(out, child.digest) == child.manifest
-        for digest, data in child.blobs.items():
-            assert layout_blob(out, digest) == data
+    assert_layout_holds_index(out, "multi", index, children)
     # skopeo reads what the client wrote.
     inspected = json.loads(run([skopeo, "inspect", "--raw", f"oci:{out}:multi"], timeout=60).stdout)
     assert inspected["mediaType"] == "application/vnd.oci.image.index.v1+json"

@@ -47,11 +47,10 @@ public struct PartSource: Sendable {
                           sha256: SHA256Value(sha.finalize()), treeHash: tree.finalize())
     }
 
-    /// Reads up to `length` bytes at `offset` into buffers of at most `bufferSize` bytes (the pool's, when
-    /// given), unhashed.
-    public func readBytes(offset: Int64, length: Int64, bufferSize: Int = HashedPart.bufferSize, pool: PartBufferPool? = nil)
-        throws -> (buffers: [ByteBuffer], count: Int64) {
-        let bufferSize = pool?.bufferSize ?? bufferSize
+    /// Reads up to `length` bytes at `offset`, unhashed, into buffers of at most ``HashedPart/bufferSize``
+    /// bytes, or the pool's buffers when one is given.
+    public func readBytes(offset: Int64, length: Int64, pool: PartBufferPool? = nil) throws -> (buffers: [ByteBuffer], count: Int64) {
+        let bufferSize = pool?.bufferSize ?? HashedPart.bufferSize
         var buffers: [ByteBuffer] = []
         var total: Int64 = 0
         var atEnd = false
