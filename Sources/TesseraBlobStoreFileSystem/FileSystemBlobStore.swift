@@ -73,14 +73,25 @@ public struct FileSystemBlobStore: BlobStore {
     }
 
     public func delete(_ digest: SHA256Value, ifUnwrittenSince cutoff: Date) async throws -> Bool {
-        let path = layout.path(for: digest)
-        let lock = commitOrDeleteLock
+        try await delete([digest], ifUnwrittenSince: cutoff).contains(digest)
+    }
+
+    /// All of them on one trip to the thread pool (a sweep's page of a thousand blobs cost a thousand trips),
+    /// each under the lock that orders it with commits, taken and released per blob so commits go on between.
+    public func delete(_ digests: [SHA256Value], ifUnwrittenSince cutoff: Date) async throws -> Set<SHA256Value> {
+        let (layout, lock) = (layout, commitOrDeleteLock)
         return try await threadPool.runIfActive {
-            try lock.withLock {
-                guard let written = try POSIXFile.modificationTime(of: path), written < cutoff else { return false }
-                try POSIXFile.remove(path)
-                return true
+            var removed: Set<SHA256Value> = []
+            for digest in digests {
+                let path = layout.path(for: digest)
+                let gone = try lock.withLock {
+                    guard let written = try POSIXFile.modificationTime(of: path), written < cutoff else { return false }
+                    try POSIXFile.remove(path)
+                    return true
+                }
+                if gone { removed.insert(digest) }
             }
+            return removed
         }
     }
 

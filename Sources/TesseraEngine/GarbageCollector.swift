@@ -75,10 +75,12 @@ public struct GarbageCollector: Sendable {
             let referenced = try await storage {
                 try await references.referencedBlobs(among: stored.map(\.digest), now: now, jobRetention: jobRetention)
             }
+            let candidates = stored.filter { !referenced.contains($0.digest) && $0.lastWritten < cutoff }.map(\.digest)
+            let removed = candidates.isEmpty ? []
+                : try await storage { try await blobs.delete(candidates, ifUnwrittenSince: cutoff) }
             for blob in stored {
                 result.examined += 1
-                if !referenced.contains(blob.digest), blob.lastWritten < cutoff,
-                   try await storage({ try await blobs.delete(blob.digest, ifUnwrittenSince: cutoff) }) {
+                if removed.contains(blob.digest) {
                     result.deleted += 1
                     result.deletedBytes += blob.size
                 } else {

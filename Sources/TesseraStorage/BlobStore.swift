@@ -33,6 +33,10 @@ public protocol BlobStore: Sendable {
     /// is not an error.
     func delete(_ digest: SHA256Value, ifUnwrittenSince cutoff: Date) async throws -> Bool
 
+    /// ``delete(_:ifUnwrittenSince:)`` of each digest, in order; returns the ones it removed. A store may do
+    /// them in one go (garbage collection deletes a page at a time), each still atomic with commits.
+    func delete(_ digests: [SHA256Value], ifUnwrittenSince cutoff: Date) async throws -> Set<SHA256Value>
+
     /// One page of the stored blobs, for garbage collection: up to `limit` of them (at least one when any is
     /// left), those whose digests come after `after` (from the first when nil), in ascending digest order,
     /// each with when it was last written. A page shorter than `limit` may still be followed by another: the
@@ -47,6 +51,13 @@ public protocol BlobStore: Sendable {
 extension BlobStore {
     /// Nothing to do: the file-system store removes its staging files when it opens.
     public func removeAbandoned(before cutoff: Date) async throws {}
+
+    /// One delete after another.
+    public func delete(_ digests: [SHA256Value], ifUnwrittenSince cutoff: Date) async throws -> Set<SHA256Value> {
+        var removed: Set<SHA256Value> = []
+        for digest in digests where try await delete(digest, ifUnwrittenSince: cutoff) { removed.insert(digest) }
+        return removed
+    }
 
     /// Every stored blob in one array, read page by page: for tests and inspection of small stores (garbage
     /// collection reads one page at a time, so its memory does not grow with the store).

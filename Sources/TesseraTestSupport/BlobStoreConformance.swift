@@ -20,6 +20,7 @@ public enum BlobStoreConformance {
         case rangeBeyondTheEndIsRefused
         case deleteIsIdempotent
         case deleteSparesBlobsWrittenSinceTheCutoff
+        case deletingSeveralRemovesExactlyTheUnwritten
         case sizeReportsStoredLength
         case listingPagesInDigestOrder
 
@@ -34,6 +35,7 @@ public enum BlobStoreConformance {
             case .rangeBeyondTheEndIsRefused: try await BlobStoreConformance.rangeBeyondEnd(store)
             case .deleteIsIdempotent: try await BlobStoreConformance.delete(store)
             case .deleteSparesBlobsWrittenSinceTheCutoff: try await BlobStoreConformance.deleteSparesRecentWrites(store)
+            case .deletingSeveralRemovesExactlyTheUnwritten: try await BlobStoreConformance.deleteSeveral(store)
             case .sizeReportsStoredLength: try await BlobStoreConformance.sizes(store)
             case .listingPagesInDigestOrder: try await BlobStoreConformance.listingPages(store)
             }
@@ -154,6 +156,26 @@ public enum BlobStoreConformance {
         #expect(rewritten > firstWrite, "committing the same content again marks it written")
         #expect(try await !store.delete(digest, ifUnwrittenSince: firstWrite.addingTimeInterval(0.001)))
         #expect(try await store.size(of: digest) == 4000)
+    }
+
+    /// The batch delete a sweep uses: of an old blob, a blob written at the cutoff and one never stored, only
+    /// the old one goes, and the answer names it alone. The cutoff is the store's own time of the second write,
+    /// so the check holds whatever the store's clock granularity.
+    static func deleteSeveral(_ store: any BlobStore) async throws {
+        let old = try await BlobStoreHelpers.put(TestData.bytes(count: 3000, seed: 19), into: store)
+        let oldWritten = try #require(try await store.listBlobs().first { $0.digest == old }).lastWritten
+        var recent = old
+        var recentWritten = oldWritten
+        for seed in 20..<40 where recentWritten <= oldWritten {
+            try await Task.sleep(for: .milliseconds(seed == 20 ? 20 : 200))
+            recent = try await BlobStoreHelpers.put(TestData.bytes(count: 3000, seed: UInt64(seed)), into: store)
+            recentWritten = try #require(try await store.listBlobs().first { $0.digest == recent }).lastWritten
+        }
+        try #require(recentWritten > oldWritten)
+        let never = SHA256Value.of(Array("never stored either".utf8))
+        #expect(try await store.delete([old, recent, never], ifUnwrittenSince: recentWritten) == [old])
+        #expect(try await store.size(of: old) == nil)
+        #expect(try await store.size(of: recent) == 3000)
     }
 
     static func sizes(_ store: any BlobStore) async throws {
