@@ -87,7 +87,12 @@ struct ECRPullCommand: AsyncParsableCommand {
         try await ClientFailure.run {
             let reference = try ImageReference(parsing: source)
             let layout = OCIImageLayout(directory: URL(fileURLWithPath: directory).standardizedFileURL)
-            let reporter = TransferProgressReporter()
+            func pull(from source: any ImageSource) async throws -> ECRImagePull.Result {
+                let reporter = TransferProgressReporter()
+                let pull = ECRImagePull(source: source, tag: reference.tag, digest: reference.digest, layout: layout,
+                                        concurrency: concurrency, progress: reporter)
+                return try await ProgressDisplay.showing(reporter, label: "pull", json: aws.json) { try await pull.run() }
+            }
             let result: ECRImagePull.Result
             if `public` {
                 guard let (registry, name) = PublicImageLocation.split(reference.repository) else {
@@ -96,16 +101,11 @@ struct ECRPullCommand: AsyncParsableCommand {
                 result = try await aws.withHTTPClient { http in
                     let client = OCIRegistryClient(registry: registry, http: http, retry: RetryPolicy(maxAttempts: aws.maxAttempts),
                                                    requestTimeout: .seconds(aws.requestTimeout))
-                    let pull = ECRImagePull(source: RegistryImageSource(registry: client, name: name), tag: reference.tag,
-                                            digest: reference.digest, layout: layout, concurrency: concurrency, progress: reporter)
-                    return try await ProgressDisplay.showing(reporter, label: "pull", json: aws.json) { try await pull.run() }
+                    return try await pull(from: RegistryImageSource(registry: client, name: name))
                 }
             } else {
                 result = try await aws.withService(.ecr) { service in
-                    let pull = ECRImagePull(source: ECRAPIImageSource(ecr: ECRClient(service: service), repository: reference.repository),
-                                            tag: reference.tag, digest: reference.digest, layout: layout,
-                                            concurrency: concurrency, progress: reporter)
-                    return try await ProgressDisplay.showing(reporter, label: "pull", json: aws.json) { try await pull.run() }
+                    try await pull(from: ECRAPIImageSource(ecr: ECRClient(service: service), repository: reference.repository))
                 }
             }
             ResultPrinter.print(["repository": reference.repository, "digest": result.digest, "blobs": result.blobs,

@@ -33,9 +33,6 @@ public final class AWSCredentialProvider: Sendable {
         self.now = now
     }
 
-    /// The credentials held now, without fetching.
-    public var latest: AWSCredentials { held.withLock { $0 } }
-
     /// The credentials to sign a request with now, fetched again first if they expire within 15 minutes.
     /// Concurrent callers wait for one fetch.
     public func current() throws -> AWSCredentials {

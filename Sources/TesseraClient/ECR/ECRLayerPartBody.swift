@@ -13,6 +13,9 @@ public struct ECRLayerPartBody: AWSGeneratedBody {
 
     private let head: ByteBuffer
     private let part: ByteBuffer
+    /// Pieces after the head: the part's encoding in `rawPieceSize` slices, the last closing the JSON (one
+    /// piece holding only the closing for an empty part).
+    private let encodedPieces: Int
     public let length: Int
 
     /// - Parameter part: the part's bytes; it covers `first ..< first + part.readableBytes` of the layer.
@@ -22,24 +25,20 @@ public struct ECRLayerPartBody: AWSGeneratedBody {
             + "\"uploadId\":\(ECRClient.jsonString(uploadID)),"
             + "\"partFirstByte\":\(first),\"partLastByte\":\(last),\"layerPartBlob\":\"")
         self.part = part
+        encodedPieces = max(1, (part.readableBytes + Self.rawPieceSize - 1) / Self.rawPieceSize)
         length = head.readableBytes + (part.readableBytes + 2) / 3 * 4 + 2
     }
 
-    private var rawPieces: Int { (part.readableBytes + Self.rawPieceSize - 1) / Self.rawPieceSize }
-
     public func piece(_ index: Int) -> ByteBuffer? {
         if index == 0 { return head }
-        let raw = index - 1
-        let pieces = rawPieces
-        guard raw < max(pieces, 1) else { return nil }
-        let start = raw * Self.rawPieceSize
+        guard index <= encodedPieces else { return nil }
+        let start = (index - 1) * Self.rawPieceSize
         let count = min(Self.rawPieceSize, part.readableBytes - start)
-        let isLast = raw == max(pieces, 1) - 1
         var output = ByteBufferAllocator().buffer(capacity: (count + 2) / 3 * 4 + 2)
         if count > 0, let bytes = part.getSlice(at: part.readerIndex + start, length: count) {
             bytes.withUnsafeReadableBytes { Self.encode($0, into: &output) }
         }
-        if isLast { output.writeString("\"}") }
+        if index == encodedPieces { output.writeString("\"}") }
         return output
     }
 

@@ -59,18 +59,15 @@ public final class OCIRegistryClient: Sendable {
             for (field, value) in headers { request.headers.add(name: field, value: value) }
             if let token = tokens.withLock({ $0[name] }) { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
             let response = try await execute(request)
-            let status = Int(response.status.code)
-            if status == 401, !challenged {
+            if response.status == .unauthorized, !challenged {
                 _ = try? await AWSServiceClient.collect(response.body, limit: 1 << 20, endpoint: registry.absoluteString)
                 let token = try await anonymousToken(challenge: response.headers.first(name: "WWW-Authenticate"), name: name)
                 tokens.withLock { $0[name] = token }
                 challenged = true
                 continue
             }
-            guard (200..<300).contains(status) else {
-                let body = (try? await AWSServiceClient.collect(response.body, limit: 1 << 20, endpoint: registry.absoluteString)) ?? []
-                throw AWSServiceError(status: status, headers: response.headers.map { (name: $0.name, value: $0.value) },
-                                      body: body)
+            guard (200..<300).contains(response.status.code) else {
+                throw await AWSServiceClient.errorAnswer(response, endpoint: registry.absoluteString)
             }
             do {
                 return try await consume(response.headers, response.body)
@@ -98,11 +95,8 @@ public final class OCIRegistryClient: Sendable {
             throw AWSTransportError(.malformedResponse, endpoint: registry.absoluteString, detail: "token realm \(realm) is not a URL")
         }
         let response = try await execute(HTTPClientRequest(url: url.absoluteString))
+        guard response.status == .ok else { throw await AWSServiceClient.errorAnswer(response, endpoint: url.absoluteString) }
         let body = try await AWSServiceClient.collect(response.body, limit: 1 << 20, endpoint: url.absoluteString)
-        guard response.status == .ok else {
-            throw AWSServiceError(status: Int(response.status.code), headers: response.headers.map { (name: $0.name, value: $0.value) },
-                                  body: body)
-        }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
               let token = (object["token"] ?? object["access_token"]) as? String, !token.isEmpty else {
             throw AWSTransportError(.malformedResponse, endpoint: url.absoluteString, detail: "the token answer names no token")

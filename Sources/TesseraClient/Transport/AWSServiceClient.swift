@@ -12,7 +12,7 @@ public final class AWSServiceClient: Sendable {
     public let service: AWSService
     public let endpoint: URL
     public let region: String
-    /// Where the credentials come from; ``credentials`` is what it holds now.
+    /// Where the credentials come from (fetched again before they expire when they can be).
     public let credentialProvider: AWSCredentialProvider
     let http: HTTPClient
     public let retry: RetryPolicy
@@ -45,9 +45,6 @@ public final class AWSServiceClient: Sendable {
         self.timeoutPerMiB = timeoutPerMiB
     }
 
-    /// The credentials held now (not fetched again).
-    public var credentials: AWSCredentials { credentialProvider.latest }
-
     /// The deadline of one attempt to send `bodyBytes`, as NIO counts time.
     func attemptTimeout(bodyBytes: Int) -> TimeAmount {
         TimeAmount(requestTimeout + timeoutPerMiB * (Double(bodyBytes) / Double(1 << 20)))
@@ -77,14 +74,13 @@ public final class AWSServiceClient: Sendable {
         } catch {
             throw translate(error)
         }
-        let headers = response.headers.map { (name: $0.name, value: $0.value) }
-        let status = Int(response.status.code)
-        guard (200..<300).contains(status) else {
-            let body = (try? await Self.collect(response.body, limit: 1 << 20, endpoint: endpoint.absoluteString)) ?? []
-            throw AWSServiceError(status: status, headers: headers, body: body)
+        guard (200..<300).contains(response.status.code) else {
+            throw await Self.errorAnswer(response, endpoint: endpoint.absoluteString)
         }
         do {
-            return try await consume(AWSResponse(status: status, headers: headers, body: []), response.body)
+            return try await consume(AWSResponse(status: Int(response.status.code),
+                                                 headers: response.headers.map { (name: $0.name, value: $0.value) }, body: []),
+                                     response.body)
         } catch let error as AWSServiceError {
             throw error
         } catch let error as AWSTransportError {
@@ -102,10 +98,8 @@ public final class AWSServiceClient: Sendable {
         } catch {
             throw translate(error)
         }
-        let status = Int(response.status.code)
-        guard (200..<300).contains(status) else {
-            let body = (try? await Self.collect(response.body, limit: 1 << 20, endpoint: url.absoluteString)) ?? []
-            throw AWSServiceError(status: status, headers: response.headers.map { (name: $0.name, value: $0.value) }, body: body)
+        guard (200..<300).contains(response.status.code) else {
+            throw await Self.errorAnswer(response, endpoint: url.absoluteString)
         }
         do {
             try await consume(response.body)
@@ -131,6 +125,13 @@ public final class AWSServiceClient: Sendable {
         case let transport as AWSTransportError: transport.isRetryable
         default: false
         }
+    }
+
+    /// An error answer read (its first MiB) into the service's code and message.
+    static func errorAnswer(_ response: HTTPClientResponse, endpoint: String) async -> AWSServiceError {
+        let body = (try? await collect(response.body, limit: 1 << 20, endpoint: endpoint)) ?? []
+        return AWSServiceError(status: Int(response.status.code), headers: response.headers.map { (name: $0.name, value: $0.value) },
+                               body: body)
     }
 
     static func collect(_ body: HTTPClientResponse.Body, limit: Int, endpoint: String) async throws -> [UInt8] {
