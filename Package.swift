@@ -164,6 +164,7 @@ let package = Package(
         .testTarget(name: "TesseraClientTests", dependencies: [
             "TesseraClient", "TesseraCore",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "TesseraSigV4Tests", dependencies: ["TesseraSigV4"], exclude: ["Fixtures"]),
         .testTarget(name: "TesseraStorageTests", dependencies: [

@@ -34,11 +34,14 @@ public struct ECRLayerPartBody: AWSGeneratedBody {
         guard index <= encodedPieces else { return nil }
         let start = (index - 1) * Self.rawPieceSize
         let count = min(Self.rawPieceSize, part.readableBytes - start)
-        var output = ByteBufferAllocator().buffer(capacity: (count + 2) / 3 * 4 + 2)
+        let isLast = index == encodedPieces
+        // Exactly the piece's size: a ByteBuffer rounds its capacity up to a power of two, so two bytes more
+        // than a full piece's 64 KiB would double it, over the mmap threshold.
+        var output = ByteBufferAllocator().buffer(capacity: (count + 2) / 3 * 4 + (isLast ? 2 : 0))
         if count > 0, let bytes = part.getSlice(at: part.readerIndex + start, length: count) {
             bytes.withUnsafeReadableBytes { Self.encode($0, into: &output) }
         }
-        if index == encodedPieces { output.writeString("\"}") }
+        if isLast { output.writeString("\"}") }
         return output
     }
 

@@ -175,7 +175,8 @@ public final class AWSServiceClient: Sendable {
         let length = request.bodyLength
         if length > 0 || ["PUT", "POST"].contains(request.method) {
             if let generated = request.generatedBody {
-                http.body = .stream(GeneratedBodyPieces(body: generated), length: .known(Int64(length)))
+                let eventLoops = Array(self.http.eventLoopGroup.makeIterator())
+                http.body = .stream(GeneratedBodyPieces(body: generated, eventLoops: eventLoops), length: .known(Int64(length)))
             } else {
                 http.body = .stream(ByteBufferChunks(buffers: request.body), length: .known(Int64(length)))
             }
