@@ -42,46 +42,46 @@ struct AWSConfigurationResolverTests {
         }
     }
 
-    @Test func environmentKeysComeBeforeTheDefaultProfile() throws {
+    @Test func environmentKeysComeBeforeTheDefaultProfile() async throws {
         let resolver = Self.resolver(["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "t"])
-        #expect(try resolver.credentials(profile: nil) == AWSCredentials(accessKeyID: "AKIDENV", secretAccessKey: "s", sessionToken: "t"))
+        #expect(try await resolver.credentials(profile: nil) == AWSCredentials(accessKeyID: "AKIDENV", secretAccessKey: "s", sessionToken: "t"))
     }
 
-    @Test func anExplicitProfileComesBeforeEnvironmentKeys() throws {
+    @Test func anExplicitProfileComesBeforeEnvironmentKeys() async throws {
         let resolver = Self.resolver(["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "s"])
-        #expect(try resolver.credentials(profile: "dev")
+        #expect(try await resolver.credentials(profile: "dev")
             == AWSCredentials(accessKeyID: "AKIDDEV", secretAccessKey: "secret/dev+x=", sessionToken: "token-dev"))
     }
 
-    @Test func awsProfileSelectsTheProfile() throws {
-        #expect(try Self.resolver(["AWS_PROFILE": "dev"]).credentials(profile: nil).accessKeyID == "AKIDDEV")
-        #expect(try Self.resolver([:]).credentials(profile: nil).accessKeyID == "AKIDDEFAULT")
+    @Test func awsProfileSelectsTheProfile() async throws {
+        #expect(try await Self.resolver(["AWS_PROFILE": "dev"]).credentials(profile: nil).accessKeyID == "AKIDDEV")
+        #expect(try await Self.resolver([:]).credentials(profile: nil).accessKeyID == "AKIDDEFAULT")
     }
 
-    @Test func keysInTheConfigFileAreFound() throws {
-        #expect(try Self.resolver([:]).credentials(profile: "onlyconfig").accessKeyID == "AKIDCONFIG")
+    @Test func keysInTheConfigFileAreFound() async throws {
+        #expect(try await Self.resolver([:]).credentials(profile: "onlyconfig").accessKeyID == "AKIDCONFIG")
     }
 
-    @Test func aProfileWithoutItsSecretIsNamed() {
-        #expect(throws: AWSClientConfigurationError.incompleteCredentials(profile: "broken", file: "/home/user/.aws/credentials")) {
-            try Self.resolver([:]).credentials(profile: "broken")
+    @Test func aProfileWithoutItsSecretIsNamed() async {
+        await #expect(throws: AWSClientConfigurationError.incompleteCredentials(profile: "broken", file: "/home/user/.aws/credentials")) {
+            try await Self.resolver([:]).credentials(profile: "broken")
         }
     }
 
-    @Test func anUnknownProfileIsNamed() {
-        #expect(throws: AWSClientConfigurationError.profileNotFound("nope")) {
-            try Self.resolver([:]).credentials(profile: "nope")
+    @Test func anUnknownProfileIsNamed() async {
+        await #expect(throws: AWSClientConfigurationError.profileNotFound("nope")) {
+            try await Self.resolver([:]).credentials(profile: "nope")
         }
     }
 
-    @Test func noCredentialsAtAllSaysWhatToSet() {
+    @Test func noCredentialsAtAllSaysWhatToSet() async {
         let resolver = AWSConfigurationResolver(environment: ["HOME": "/nowhere"]) { _ in nil }
-        #expect(throws: AWSClientConfigurationError.noCredentials(profile: "default")) {
-            try resolver.credentials(profile: nil)
+        await #expect(throws: AWSClientConfigurationError.noCredentials(profile: "default")) {
+            try await resolver.credentials(profile: nil)
         }
     }
 
-    @Test func regionPrecedence() throws {
+    @Test func regionPrecedence() async throws {
         #expect(try Self.resolver(["AWS_REGION": "ap-south-1", "AWS_DEFAULT_REGION": "x"]).region(explicit: "us-east-2", profile: nil) == "us-east-2")
         #expect(try Self.resolver(["AWS_REGION": "ap-south-1", "AWS_DEFAULT_REGION": "x"]).region(explicit: nil, profile: nil) == "ap-south-1")
         #expect(try Self.resolver(["AWS_DEFAULT_REGION": "ca-central-1"]).region(explicit: nil, profile: nil) == "ca-central-1")
@@ -92,7 +92,7 @@ struct AWSConfigurationResolverTests {
         }
     }
 
-    @Test func endpointPrecedence() throws {
+    @Test func endpointPrecedence() async throws {
         let environment = ["AWS_ENDPOINT_URL": "http://global:1", "AWS_ENDPOINT_URL_GLACIER": "http://glacier:2"]
         let resolver = Self.resolver(environment)
         #expect(try resolver.endpoint(for: .glacier, explicit: "http://flag:3", profile: nil, region: "r").absoluteString == "http://flag:3")
@@ -112,7 +112,7 @@ struct AWSConfigurationResolverTests {
         }
     }
 
-    @Test func nestedBlocksAreNotSettingsOfTheirSection() {
+    @Test func nestedBlocksAreNotSettingsOfTheirSection() async {
         let file = AWSSharedConfigFile(parsing: Self.configFile)
         #expect(file.configProfile("dev")?["max_concurrent_requests"] == nil)
         #expect(file.configProfile("dev")?["region"] == "us-west-2")
@@ -145,7 +145,7 @@ struct AWSConfigurationResolverTests {
         { _ in CredentialProcess.Output(status: status, standardOutput: Array(json.utf8)) }
     }
 
-    @Test func credentialProcessComesBeforeTheConfigFilesKeysAndAfterTheCredentialsFiles() throws {
+    @Test func credentialProcessComesBeforeTheConfigFilesKeysAndAfterTheCredentialsFiles() async throws {
         let seen = CommandLog()
         let run: CredentialProcess.Runner = { command in
             seen.append(command)
@@ -154,12 +154,12 @@ struct AWSConfigurationResolverTests {
                  "Expiration": "2999-01-01T00:00:00Z"}
                 """#.utf8))
         }
-        #expect(try Self.processResolver(run).credentials(profile: "process")
+        #expect(try await Self.processResolver(run).credentials(profile: "process")
             == AWSCredentials(accessKeyID: "AKIDPROCESS", secretAccessKey: "s", sessionToken: "t",
                               expiration: ISO8601DateFormatter().date(from: "2999-01-01T00:00:00Z")))
         #expect(seen.commands == ["fetch-creds --account 1"])
         let keysFirst = Self.processResolver(credentials: "[process]\naws_access_key_id = AKIDFILE\naws_secret_access_key = f\n", run)
-        #expect(try keysFirst.credentials(profile: "process").accessKeyID == "AKIDFILE")
+        #expect(try await keysFirst.credentials(profile: "process").accessKeyID == "AKIDFILE")
         #expect(seen.commands.count == 1, "the process is not run when the credentials file has the keys")
     }
 
@@ -171,16 +171,16 @@ struct AWSConfigurationResolverTests {
         (#"{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "s", "Expiration": "2001-01-01T00:00:00Z"}"#, 0, "expired at 2001"),
         (#"{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "s", "Expiration": "soon"}"#, 0, "not an ISO 8601 time"),
     ])
-    func aCredentialProcessThatGivesNoCredentialsIsNamedWithWhy(output: String, status: Int32, why: String) {
-        #expect {
-            _ = try Self.processResolver(Self.printing(output, status: status)).credentials(profile: "failing")
+    func aCredentialProcessThatGivesNoCredentialsIsNamedWithWhy(output: String, status: Int32, why: String) async {
+        await #expect {
+            _ = try await Self.processResolver(Self.printing(output, status: status)).credentials(profile: "failing")
         } throws: { error in
             let text = String(describing: error)
             return text.contains("credential_process of profile 'failing'") && text.contains(why)
         }
     }
 
-    @Test func theLiveRunnerRunsTheCommandThroughTheShell() throws {
+    @Test func theLiveRunnerRunsTheCommandThroughTheShell() async throws {
         let credentials = try CredentialProcess.credentials(
             running: #"printf '{"Version": 1, "AccessKeyId": "%s", "SecretAccessKey": "x"}' "AKID$((40 + 2))""#,
             profile: "p", runner: CredentialProcess.live)

@@ -28,37 +28,37 @@ struct AWSCredentialProviderTests {
         }
     }
 
-    @Test func fixedCredentialsAreNeverFetched() throws {
+    @Test func fixedCredentialsAreNeverFetched() async throws {
         let provider = AWSCredentialProvider(fixed: AWSCredentials(accessKeyID: "AKID", secretAccessKey: "s"))
-        #expect(try provider.current().accessKeyID == "AKID")
+        #expect(try await provider.current().accessKeyID == "AKID")
         #expect(provider.identity == "AKID")
     }
 
-    @Test func credentialsAreFetchedAgainWithinFifteenMinutesOfTheirExpiration() throws {
+    @Test func credentialsAreFetchedAgainWithinFifteenMinutesOfTheirExpiration() async throws {
         let clock = Clock()
         let fetcher = Fetcher(clock: clock)
         let provider = AWSCredentialProvider(first: try fetcher.fetch(), identity: "profile p (credential_process)",
                                              now: { clock.now }, fetch: { try fetcher.fetch() })
         clock.advance(44 * 60)   // 16 minutes left
-        #expect(try provider.current().accessKeyID == "AKID1")
+        #expect(try await provider.current().accessKeyID == "AKID1")
         clock.advance(2 * 60)    // 14 minutes left
-        #expect(try provider.current().accessKeyID == "AKID2")
-        #expect(try provider.current().accessKeyID == "AKID2", "the new ones last an hour")
+        #expect(try await provider.current().accessKeyID == "AKID2")
+        #expect(try await provider.current().accessKeyID == "AKID2", "the new ones last an hour")
         #expect(fetcher.fetches == 2)
         #expect(provider.identity == "profile p (credential_process)")
     }
 
-    @Test func aFailedFetchKeepsTheOldCredentialsUntilTenMinutesAreLeft() throws {
+    @Test func aFailedFetchKeepsTheOldCredentialsUntilTenMinutesAreLeft() async throws {
         let clock = Clock()
         let fetcher = Fetcher(clock: clock)
         let provider = AWSCredentialProvider(first: try fetcher.fetch(), identity: "p", now: { clock.now },
                                              fetch: { try fetcher.fetch() })
         fetcher.failing = true
         clock.advance(48 * 60)   // 12 minutes left: tried, failed, the old ones still serve
-        #expect(try provider.current().accessKeyID == "AKID1")
+        #expect(try await provider.current().accessKeyID == "AKID1")
         clock.advance(3 * 60)    // 9 minutes left: the failure is the caller's
-        #expect(throws: AWSClientConfigurationError.self) { try provider.current() }
+        await #expect(throws: AWSClientConfigurationError.self) { try await provider.current() }
         fetcher.failing = false
-        #expect(try provider.current().accessKeyID == "AKID4")
+        #expect(try await provider.current().accessKeyID == "AKID4")
     }
 }

@@ -44,11 +44,25 @@ struct AWSClientOptions: ParsableArguments {
     /// Runs `body` with a factory of clients for any service, sharing one HTTP client and one set of credentials.
     func withClients<Result>(_ body: (ServiceClientFactory) async throws -> Result) async throws -> Result {
         let resolver = AWSConfigurationResolver.live()
-        let credentials = try resolver.credentialProvider(profile: profile)
         let region = try resolver.region(explicit: region, profile: profile)
+        let stsEndpoint = try resolver.endpoint(for: .sts, explicit: nil, profile: profile, region: region)
         return try await withHTTPClient(resolver: resolver) { http in
-            try await body(ServiceClientFactory(options: self, resolver: resolver, credentials: credentials, region: region,
-                                                http: http))
+            let credentials = try resolver.credentialProvider(profile: profile,
+                                                              assumeRole: assumeRole(endpoint: stsEndpoint, region: region, http: http))
+            return try await body(ServiceClientFactory(options: self, resolver: resolver, credentials: credentials, region: region,
+                                                       http: http))
+        }
+    }
+
+    /// Assumes a profile's role through STS at `endpoint` (`AWS_ENDPOINT_URL_STS`, …, else STS's regional
+    /// endpoint; never `--endpoint-url`, which is the command's service), with these options' retries and
+    /// timeout.
+    private func assumeRole(endpoint: URL, region: String, http: HTTPClient) -> RoleAssumer {
+        let (attempts, timeout) = (maxAttempts, requestTimeout)
+        return { role, source in
+            let sts = AWSServiceClient(service: .sts, endpoint: endpoint, region: region, credentialProvider: source, http: http,
+                                       retry: RetryPolicy(maxAttempts: attempts), requestTimeout: .seconds(timeout))
+            return try await STSClient(service: sts).assumeRole(role)
         }
     }
 

@@ -6,6 +6,8 @@ public enum AWSClientConfigurationError: Error, Sendable, Equatable, CustomStrin
     case noRegion
     case invalidEndpoint(String)
     case credentialProcessFailed(profile: String, detail: String)
+    case invalidRole(profile: String, detail: String)
+    case roleAssumptionFailed(profile: String, roleARN: String, detail: String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,10 @@ public enum AWSClientConfigurationError: Error, Sendable, Equatable, CustomStrin
             "invalid endpoint URL '\(text)': expected http://HOST[:PORT] or https://HOST[:PORT]"
         case .credentialProcessFailed(let profile, let detail):
             "the credential_process of profile '\(profile)' gave no credentials: \(detail)"
+        case .invalidRole(let profile, let detail):
+            "profile '\(profile)' cannot assume its role: \(detail)"
+        case .roleAssumptionFailed(let profile, let roleARN, let detail):
+            "profile '\(profile)' could not assume \(roleARN): \(detail)"
         }
     }
 }

@@ -6,17 +6,21 @@ import Foundation
 ///
 /// Precedence (highest first):
 /// - profile: `--profile`, `AWS_PROFILE`, `AWS_DEFAULT_PROFILE`, `default`;
-/// - credentials: an explicit `--profile`'s keys; `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY`
-///   (+ `AWS_SESSION_TOKEN`); the profile's keys in the credentials file (`AWS_SHARED_CREDENTIALS_FILE`,
-///   `~/.aws/credentials`); the profile's `credential_process` (``CredentialProcess``, from either file); its
-///   keys in the config file (`AWS_CONFIG_FILE`, `~/.aws/config`) — botocore's order;
+/// - credentials: an explicit `--profile`'s; `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY`
+///   (+ `AWS_SESSION_TOKEN`); the profile's: the role it assumes (`role_arn`), its keys in the credentials
+///   file (`AWS_SHARED_CREDENTIALS_FILE`, `~/.aws/credentials`), its `credential_process`
+///   (``CredentialProcess``, from either file), its keys in the config file (`AWS_CONFIG_FILE`,
+///   `~/.aws/config`) — botocore's order;
 /// - region: `--region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`;
 /// - CA bundle: `--ca-bundle`, `AWS_CA_BUNDLE`, the profile's `ca_bundle`;
 /// - endpoint: `--endpoint-url`, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's
 ///   `endpoint_url`, AWS's own endpoint. `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` skips the variables and
 ///   the profile.
 ///
-/// Not read: SSO, role assumption, web identity and instance metadata credentials.
+/// A profile with `role_arn` assumes that role (``AssumedRole``) with the credentials of its `source_profile`
+/// or of the environment, through the caller's ``RoleAssumer``.
+///
+/// Not read: SSO, web identity and instance metadata credentials.
 public struct AWSConfigurationResolver: Sendable {
     let environment: [String: String]
     let readFile: @Sendable (String) -> String?
@@ -40,41 +44,102 @@ public struct AWSConfigurationResolver: Sendable {
         explicit ?? nonEmpty("AWS_PROFILE") ?? nonEmpty("AWS_DEFAULT_PROFILE") ?? "default"
     }
 
-    /// The credentials of the chain: the environment's keys, then the profile's (credentials file, its
-    /// `credential_process`, config file).
-    public func credentials(profile explicitProfile: String?) throws -> AWSCredentials {
-        try resolveCredentials(profile: explicitProfile).credentials
+    /// The credentials of the chain as they are now: the environment's keys, then the profile's (an assumed
+    /// role, credentials file, its `credential_process`, config file).
+    public func credentials(profile explicitProfile: String?, assumeRole: RoleAssumer? = nil) async throws
+        -> AWSCredentials {
+        try await credentialProvider(profile: explicitProfile, assumeRole: assumeRole).current()
     }
 
-    /// The same credentials, as a provider that fetches a `credential_process`'s again before they expire.
-    public func credentialProvider(profile explicitProfile: String?) throws -> AWSCredentialProvider {
-        let resolved = try resolveCredentials(profile: explicitProfile)
-        guard let command = resolved.process else { return AWSCredentialProvider(fixed: resolved.credentials) }
-        let (profile, runner) = (resolved.profile, runProcess)
-        return AWSCredentialProvider(first: resolved.credentials, identity: "profile \(profile) (credential_process)") {
-            try CredentialProcess.credentials(running: command, profile: profile, runner: runner)
-        }
-    }
-
-    /// The credentials, the profile they came from, and the command that gave them if a process did.
-    private func resolveCredentials(profile explicitProfile: String?) throws
-        -> (credentials: AWSCredentials, profile: String, process: String?) {
+    /// The chain's credentials as a provider: fixed keys, or credentials fetched again before they expire (a
+    /// `credential_process`, a role assumed with `assumeRole`). A `credential_process` runs once here, so that
+    /// a broken one is reported before any work starts; a role is assumed when the first request is signed.
+    public func credentialProvider(profile explicitProfile: String?, assumeRole: RoleAssumer? = nil) throws
+        -> AWSCredentialProvider {
         let profile = profileName(explicit: explicitProfile)
-        if explicitProfile == nil, let key = nonEmpty("AWS_ACCESS_KEY_ID"), let secret = nonEmpty("AWS_SECRET_ACCESS_KEY") {
-            return (AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: nonEmpty("AWS_SESSION_TOKEN")),
-                    profile, nil)
-        }
-        let fromCredentialsFile = credentialsFile?.credentialsProfile(profile)
-        let fromConfigFile = configFile?.configProfile(profile)
-        if let keys = try staticKeys(fromCredentialsFile, profile: profile, file: credentialsPath) { return (keys, profile, nil) }
-        if let command = fromCredentialsFile?["credential_process"] ?? fromConfigFile?["credential_process"], !command.isEmpty {
-            return (try CredentialProcess.credentials(running: command, profile: profile, runner: runProcess), profile, command)
-        }
-        if let keys = try staticKeys(fromConfigFile, profile: profile, file: configPath) { return (keys, profile, nil) }
+        if explicitProfile == nil, let keys = environmentKeys { return AWSCredentialProvider(fixed: keys) }
+        if let provider = try profileProvider(profile, assumeRole: assumeRole, visited: []) { return provider }
         if explicitProfile != nil || nonEmpty("AWS_PROFILE") != nil, !profileExists(profile) {
             throw AWSClientConfigurationError.profileNotFound(profile)
         }
         throw AWSClientConfigurationError.noCredentials(profile: profile)
+    }
+
+    /// `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY` (+ `AWS_SESSION_TOKEN`), when both are set.
+    private var environmentKeys: AWSCredentials? {
+        guard let key = nonEmpty("AWS_ACCESS_KEY_ID"), let secret = nonEmpty("AWS_SECRET_ACCESS_KEY") else { return nil }
+        return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: nonEmpty("AWS_SESSION_TOKEN"))
+    }
+
+    /// A profile's credentials: the role it assumes, else its keys or `credential_process`; nil if it names
+    /// none. `visited` are the profiles whose role led here, to refuse a loop.
+    private func profileProvider(_ profile: String, assumeRole: RoleAssumer?, visited: [String]) throws
+        -> AWSCredentialProvider? {
+        guard let role = try AssumedRole(profile: profile, settings: mergedProfile(profile)) else {
+            return try keysOrProcess(profile)
+        }
+        guard let assumeRole else {
+            throw AWSClientConfigurationError.invalidRole(profile: profile, detail: "no way to reach STS was given")
+        }
+        let source = try roleSource(role, assumeRole: assumeRole, visited: visited + [profile])
+        return AWSCredentialProvider(first: nil, identity: "profile \(profile) (role \(role.roleARN))") {
+            try await assumeRole(role, source)
+        }
+    }
+
+    /// The credentials a role is assumed with: the environment's keys (`credential_source = Environment`), or
+    /// its `source_profile`'s — as botocore decides: that profile's keys or `credential_process` when it has
+    /// keys or no role of its own (so a role's profile can name itself for its keys), else the role it assumes.
+    private func roleSource(_ role: AssumedRole, assumeRole: @escaping RoleAssumer, visited: [String]) throws
+        -> AWSCredentialProvider {
+        func invalid(_ detail: String) -> AWSClientConfigurationError { .invalidRole(profile: role.profile, detail: detail) }
+        switch role.source {
+        case .environment:
+            guard let keys = environmentKeys else {
+                throw invalid("credential_source is Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
+            }
+            return AWSCredentialProvider(fixed: keys)
+        case .profile(let name):
+            guard profileExists(name) else { throw invalid("its source_profile '\(name)' does not exist") }
+            let settings = mergedProfile(name)
+            if settings["aws_access_key_id"] != nil || settings["role_arn"] == nil {
+                guard let own = try keysOrProcess(name) else { throw invalid("its source_profile '\(name)' has no credentials") }
+                return own
+            }
+            guard !visited.contains(name) else {
+                throw invalid("its source profiles make a loop: \((visited + [name]).joined(separator: " → "))")
+            }
+            guard let provider = try profileProvider(name, assumeRole: assumeRole, visited: visited) else {
+                throw invalid("its source_profile '\(name)' has no credentials")
+            }
+            return provider
+        }
+    }
+
+    /// A profile's keys in the credentials file, its `credential_process` (either file), or its keys in the
+    /// config file — botocore's order; nil when it has none of them.
+    private func keysOrProcess(_ profile: String) throws -> AWSCredentialProvider? {
+        let fromCredentialsFile = credentialsFile?.credentialsProfile(profile)
+        let fromConfigFile = configFile?.configProfile(profile)
+        if let keys = try staticKeys(fromCredentialsFile, profile: profile, file: credentialsPath) {
+            return AWSCredentialProvider(fixed: keys)
+        }
+        if let command = fromCredentialsFile?["credential_process"] ?? fromConfigFile?["credential_process"], !command.isEmpty {
+            let runner = runProcess
+            let first = try CredentialProcess.credentials(running: command, profile: profile, runner: runner)
+            return AWSCredentialProvider(first: first, identity: "profile \(profile) (credential_process)") {
+                try CredentialProcess.credentials(running: command, profile: profile, runner: runner)
+            }
+        }
+        if let keys = try staticKeys(fromConfigFile, profile: profile, file: configPath) {
+            return AWSCredentialProvider(fixed: keys)
+        }
+        return nil
+    }
+
+    /// A profile's settings from both files, the credentials file's winning, as botocore merges them.
+    private func mergedProfile(_ profile: String) -> [String: String] {
+        (configFile?.configProfile(profile) ?? [:]).merging(credentialsFile?.credentialsProfile(profile) ?? [:]) { $1 }
     }
 
     /// A profile's `aws_access_key_id` and `aws_secret_access_key` (and `aws_session_token`); nil when it names

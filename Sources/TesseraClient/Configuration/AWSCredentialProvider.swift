@@ -1,51 +1,74 @@
 import Foundation
 
 /// The credentials a service client signs with: fixed, or fetched again before they expire when they came
-/// from a source that can give new ones (a profile's `credential_process`), so a transfer that outlasts
-/// them goes on. As botocore refreshes such credentials: within 15 minutes of their expiration a new fetch
-/// is tried before a request is signed, and if it fails the current credentials are still used while more
-/// than 10 minutes remain; after that a failed fetch fails the request with its error.
+/// from a source that can give new ones (a profile's `credential_process`, an assumed role), so a transfer
+/// that outlasts them goes on. As botocore refreshes such credentials: within 15 minutes of their expiration
+/// a new fetch is tried before a request is signed, and if it fails the current credentials are still used
+/// while more than 10 minutes remain; after that a failed fetch fails the request with its error.
 public final class AWSCredentialProvider: Sendable {
     static let advisoryWindow: TimeInterval = 15 * 60
     static let mandatoryWindow: TimeInterval = 10 * 60
 
     /// What names these credentials across runs, for resume journals: the access key id of long-term keys,
-    /// the profile of credentials a process gives (whose key changes with every fetch).
+    /// the profile (and role) of credentials that are fetched (whose key changes with every fetch).
     public let identity: String
-    private let held: LockedValue<AWSCredentials>
-    private let fetch: (@Sendable () throws -> AWSCredentials)?
-    private let now: @Sendable () -> Date
+    private let source: Source
+
+    private enum Source: Sendable {
+        case fixed(AWSCredentials)
+        case fetched(Store)
+    }
 
     /// Credentials that never change.
     public init(fixed credentials: AWSCredentials) {
         identity = credentials.accessKeyID
-        held = LockedValue(credentials)
-        fetch = nil
-        now = { Date() }
+        source = .fixed(credentials)
     }
 
-    /// Credentials `fetch` gives, `first` among them, fetched again as they near their expiration.
-    public init(first: AWSCredentials, identity: String, now: @escaping @Sendable () -> Date = { Date() },
-                fetch: @escaping @Sendable () throws -> AWSCredentials) {
+    /// Credentials `fetch` gives, `first` among them (nil: fetched when first needed), fetched again as they
+    /// near their expiration.
+    public init(first: AWSCredentials?, identity: String, now: @escaping @Sendable () -> Date = { Date() },
+                fetch: @escaping @Sendable () async throws -> AWSCredentials) {
         self.identity = identity
-        held = LockedValue(first)
-        self.fetch = fetch
-        self.now = now
+        source = .fetched(Store(held: first, fetch: fetch, now: now))
     }
 
-    /// The credentials to sign a request with now, fetched again first if they expire within 15 minutes.
-    /// Concurrent callers wait for one fetch.
-    public func current() throws -> AWSCredentials {
-        try held.withLock { credentials in
-            guard let fetch, let expiration = credentials.expiration else { return credentials }
-            let left = expiration.timeIntervalSince(now())
-            guard left < Self.advisoryWindow else { return credentials }
+    /// The credentials to sign a request with now, fetched first if there are none yet or they expire within
+    /// 15 minutes. Concurrent callers wait for one fetch.
+    public func current() async throws -> AWSCredentials {
+        switch source {
+        case .fixed(let credentials): credentials
+        case .fetched(let store): try await store.current()
+        }
+    }
+
+    private actor Store {
+        private var held: AWSCredentials?
+        private var fetching: Task<AWSCredentials, any Error>?
+        private let fetch: @Sendable () async throws -> AWSCredentials
+        private let now: @Sendable () -> Date
+
+        init(held: AWSCredentials?, fetch: @escaping @Sendable () async throws -> AWSCredentials, now: @escaping @Sendable () -> Date) {
+            self.held = held
+            self.fetch = fetch
+            self.now = now
+        }
+
+        func current() async throws -> AWSCredentials {
+            let left = held.map { $0.expiration?.timeIntervalSince(now()) ?? .infinity }
+            if let held, let left, left >= AWSCredentialProvider.advisoryWindow { return held }
+            let task = fetching ?? Task { try await fetch() }
+            fetching = task
             do {
-                credentials = try fetch()
+                let fresh = try await task.value
+                if fetching == task { fetching = nil }
+                held = fresh
+                return fresh
             } catch {
-                guard left > Self.mandatoryWindow else { throw error }
+                if fetching == task { fetching = nil }
+                if let held, let left, left > AWSCredentialProvider.mandatoryWindow { return held }
+                throw error
             }
-            return credentials
         }
     }
 }

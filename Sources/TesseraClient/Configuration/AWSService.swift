@@ -9,6 +9,8 @@ public enum AWSService: String, Sendable, CaseIterable {
     case s3
     /// Tessera's own operations (`/admin/…`), signed for the service name `tessera`.
     case tessera
+    /// STS, for the credentials of a profile that assumes a role (AssumeRole).
+    case sts
 
     /// The name in SigV4 credential scopes.
     public var signingName: String { rawValue }
@@ -24,6 +26,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .ecrPublic: "ECR_PUBLIC"
         case .s3: "S3"
         case .tessera: "TESSERA"
+        case .sts: "STS"
         }
     }
 
@@ -31,7 +34,8 @@ public enum AWSService: String, Sendable, CaseIterable {
     public func defaultEndpoint(region: String) -> String {
         let domain = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
         switch self {
-        case .glacier, .ebs, .ec2, .s3: return "https://\(rawValue).\(region).\(domain)"
+        // STS's regional endpoint, which AWS recommends over the global sts.amazonaws.com.
+        case .glacier, .ebs, .ec2, .s3, .sts: return "https://\(rawValue).\(region).\(domain)"
         case .ecr: return "https://api.ecr.\(region).\(domain)"
         // ECR Public has one endpoint, in us-east-1.
         case .ecrPublic: return "https://api.ecr-public.us-east-1.amazonaws.com"

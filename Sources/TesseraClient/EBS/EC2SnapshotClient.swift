@@ -18,10 +18,7 @@ public struct EC2SnapshotClient: Sendable {
     }
 
     public func describeSnapshot(_ snapshotID: String) async throws -> SnapshotState {
-        let form = "Action=DescribeSnapshots&Version=2016-11-15&SnapshotId.1=" + formEncode(snapshotID)
-        let request = AWSRequest(method: "POST", path: "/",
-                                 headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
-                                 body: [ByteBuffer(string: form)])
+        let request = AWSRequest.query([("Action", "DescribeSnapshots"), ("Version", "2016-11-15"), ("SnapshotId.1", snapshotID)])
         let text = String(decoding: try await service.send(request).body, as: UTF8.self)
         guard let status = AWSServiceError.element("status", in: text) else {
             throw AWSServiceError(status: 400, code: "InvalidSnapshot.NotFound",
@@ -29,9 +26,5 @@ public struct EC2SnapshotClient: Sendable {
         }
         return SnapshotState(status: status, progress: AWSServiceError.element("progress", in: text),
                              stateMessage: AWSServiceError.element("stateMessage", in: text))
-    }
-
-    private func formEncode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import TesseraCore
 
@@ -31,6 +32,15 @@ public struct AWSRequest: Sendable {
                             headers: [(name: String, value: String)] = []) -> AWSRequest {
         AWSRequest(method: method, path: path, headers: headers + [("Content-Type", "application/json")],
                    body: json.isEmpty ? [] : [ByteBuffer(bytes: json)])
+    }
+
+    /// A Query-protocol request (EC2, STS): a POST of `parameters` form-encoded, in order.
+    public static func query(_ parameters: [(name: String, value: String)]) -> AWSRequest {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let form = parameters.map { "\($0.name)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.value)" }
+        return AWSRequest(method: "POST", path: "/",
+                          headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
+                          body: [ByteBuffer(string: form.joined(separator: "&"))])
     }
 
     public var bodyLength: Int { generatedBody?.length ?? body.reduce(0) { $0 + $1.readableBytes } }

@@ -67,7 +67,7 @@ public final class AWSServiceClient: Sendable {
         _ request: AWSRequest,
         _ consume: (AWSResponse, HTTPClientResponse.Body) async throws -> Result
     ) async throws -> Result {
-        let prepared = try prepare(request)
+        let prepared = try await prepare(request)
         let response: HTTPClientResponse
         do {
             response = try await http.execute(prepared, timeout: attemptTimeout(bodyBytes: request.bodyLength))
@@ -150,8 +150,8 @@ public final class AWSServiceClient: Sendable {
         return bytes
     }
 
-    func prepare(_ request: AWSRequest) throws -> HTTPClientRequest {
-        let credentials = try credentialProvider.current()
+    func prepare(_ request: AWSRequest) async throws -> HTTPClientRequest {
+        let credentials = try await credentialProvider.current()
         let basePath = endpoint.path == "/" ? "" : endpoint.path
         let path = basePath + request.path
         let query = request.query.map {

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Assumes `role` with the credentials `source` gives and returns the role's temporary credentials (STS
+/// AssumeRole, ``STSClient``); tests pass their own.
+public typealias RoleAssumer = @Sendable (_ role: AssumedRole, _ source: AWSCredentialProvider) async throws -> AWSCredentials
+
+/// The role a profile assumes, from its settings as botocore reads them: `role_arn` with exactly one of
+/// `source_profile` (a profile whose credentials assume it) or `credential_source` (only `Environment`:
+/// the `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` variables), and optionally `role_session_name`
+/// (else `botocore-session-` and the Unix time, as botocore names it), `external_id` and
+/// `duration_seconds` (else STS's default, an hour).
+public struct AssumedRole: Sendable, Equatable {
+    public enum Source: Sendable, Equatable {
+        case profile(String)
+        case environment
+    }
+
+    public let profile: String
+    public let roleARN: String
+    public let source: Source
+    public let sessionName: String
+    public let externalID: String?
+    public let durationSeconds: Int?
+
+    public init(profile: String, roleARN: String, source: Source, sessionName: String, externalID: String? = nil,
+                durationSeconds: Int? = nil) {
+        self.profile = profile
+        self.roleARN = roleARN
+        self.source = source
+        self.sessionName = sessionName
+        self.externalID = externalID
+        self.durationSeconds = durationSeconds
+    }
+
+    /// The role `settings` name, nil when they name none (no `role_arn`, or a `web_identity_token_file`,
+    /// which is another way to a role, not read here).
+    /// - Throws: ``AWSClientConfigurationError/invalidRole(profile:detail:)`` for settings that cannot work.
+    public init?(profile: String, settings: [String: String], now: Date = Date()) throws {
+        guard let arn = settings["role_arn"], !arn.isEmpty, settings["web_identity_token_file"] == nil else { return nil }
+        func invalid(_ detail: String) -> AWSClientConfigurationError { .invalidRole(profile: profile, detail: detail) }
+        let sourceProfile = settings["source_profile"].flatMap { $0.isEmpty ? nil : $0 }
+        let credentialSource = settings["credential_source"].flatMap { $0.isEmpty ? nil : $0 }
+        switch (sourceProfile, credentialSource) {
+        case (let name?, nil):
+            source = .profile(name)
+        case (nil, "Environment"?):
+            source = .environment
+        case (nil, let other?):
+            throw invalid("credential_source \(other) is not supported (only Environment)")
+        case (_?, _?):
+            throw invalid("it sets both source_profile and credential_source; keep one")
+        case (nil, nil):
+            throw invalid("role_arn needs source_profile or credential_source")
+        }
+        if settings["mfa_serial"] != nil {
+            throw invalid("roles that need an MFA code (mfa_serial) are not supported")
+        }
+        var duration: Int?
+        if let text = settings["duration_seconds"] {
+            guard let seconds = Int(text), (900...43_200).contains(seconds) else {
+                throw invalid("duration_seconds must be a whole number of seconds from 900 to 43200")
+            }
+            duration = seconds
+        }
+        self.profile = profile
+        roleARN = arn
+        sessionName = settings["role_session_name"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "botocore-session-\(Int(now.timeIntervalSince1970))"
+        externalID = settings["external_id"]
+        durationSeconds = duration
+    }
+}

@@ -1,0 +1,94 @@
+"""A stand-in for STS's AssumeRole on 127.0.0.1, for the client's role profiles. It records each request,
+checks nothing itself (the tests check the requests against botocore's model and signer), and answers in
+STS's XML: credentials it was given for every role, except a role named `denied`, which gets STS's
+AccessDenied error. Stopped by the test."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/"
+
+
+def assume_role_answer(access_key: str, secret_key: str, token: str, role_arn: str, session: str,
+                       expiration: datetime.datetime) -> bytes:
+    """An AssumeRole answer as STS writes it (the AWS STS API reference, AssumeRole, "Examples")."""
+    account = role_arn.split(":")[4] if role_arn.count(":") >= 5 else "000000000000"
+    role = role_arn.rsplit("/", 1)[-1]
+    return f"""<AssumeRoleResponse xmlns="{NAMESPACE}">
+  <AssumeRoleResult>
+    <AssumedRoleUser>
+      <Arn>arn:aws:sts::{account}:assumed-role/{role}/{session}</Arn>
+      <AssumedRoleId>AROA3XFRBF535PLBIFPI4:{session}</AssumedRoleId>
+    </AssumedRoleUser>
+    <Credentials>
+      <AccessKeyId>{access_key}</AccessKeyId>
+      <SecretAccessKey>{secret_key}</SecretAccessKey>
+      <SessionToken>{token}</SessionToken>
+      <Expiration>{expiration.strftime('%Y-%m-%dT%H:%M:%SZ')}</Expiration>
+    </Credentials>
+    <PackedPolicySize>6</PackedPolicySize>
+  </AssumeRoleResult>
+  <ResponseMetadata>
+    <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>
+  </ResponseMetadata>
+</AssumeRoleResponse>
+""".encode()
+
+
+def access_denied_answer(role_arn: str) -> bytes:
+    return f"""<ErrorResponse xmlns="{NAMESPACE}">
+  <Error>
+    <Type>Sender</Type>
+    <Code>AccessDenied</Code>
+    <Message>User is not authorized to perform: sts:AssumeRole on resource: {role_arn}</Message>
+  </Error>
+  <RequestId>4b8f4f4f-3b3b-4d0e-9c1e-2f9d9c0e7a11</RequestId>
+</ErrorResponse>
+""".encode()
+
+
+class STSStandIn:
+    def __init__(self, access_key: str, secret_key: str, token: str, lifetime: datetime.timedelta):
+        self.access_key, self.secret_key, self.token, self.lifetime = access_key, secret_key, token, lifetime
+        self.requests: list[dict] = []
+        self.answers: list[bytes] = []
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                form = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
+                stand_in.requests.append({"path": self.path, "headers": dict(self.headers.items()), "body": body,
+                                          "form": form})
+                arn = form.get("RoleArn", "")
+                if arn.endswith("/denied"):
+                    status, answer = 403, access_denied_answer(arn)
+                else:
+                    expiration = datetime.datetime.now(datetime.timezone.utc) + stand_in.lifetime
+                    status, answer = 200, assume_role_answer(stand_in.access_key, stand_in.secret_key, stand_in.token,
+                                                             arn, form.get("RoleSessionName", ""), expiration)
+                stand_in.answers.append(answer)
+                self.send_response(status)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()

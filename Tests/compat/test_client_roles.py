@@ -1,0 +1,151 @@
+"""Profiles that assume a role (`role_arn` with `source_profile` or `credential_source`), as the AWS CLI reads
+them: the client calls STS AssumeRole at `AWS_ENDPOINT_URL_STS` — here a stand-in on 127.0.0.1 whose
+requests are checked against botocore's STS model and SigV4 signer and whose answers against botocore's
+parser — and signs the command's requests with the role's credentials; STS's refusal and a configuration
+that cannot work are one line each."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import subprocess
+import sys
+
+import botocore.session
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from botocore.parsers import create_parser
+from botocore.validate import ParamValidator
+
+from client_helpers import one_line_failure, run_client
+from conftest import ACCOUNTS, make_client
+from glacier_helpers import unique_name
+from sts_stand_in import STSStandIn
+from tessera_server import REGION
+
+ROLE_ARN = "arn:aws:iam::222222222222:role/deploy"
+TOKEN = "FwoGZXIvYXdzEJr//////////wEaDHRlc3NlcmEtcm9sZQ=="
+
+
+def sts_model():
+    return botocore.session.get_session().get_service_model("sts")
+
+
+def assert_signed_by(request: dict, access_key: str, secret_key: str):
+    """The request's SigV4 signature is the one botocore computes with these keys for STS in REGION."""
+    headers = {k.lower(): v for k, v in request["headers"].items()}
+    authorization = headers["authorization"]
+    assert authorization.startswith("AWS4-HMAC-SHA256 "), authorization
+    fields = dict(part.strip().split("=", 1) for part in authorization[len("AWS4-HMAC-SHA256 "):].split(","))
+    key, date, region, service, terminal = fields["Credential"].split("/")
+    assert (key, region, service, terminal) == (access_key, REGION, "sts", "aws4_request"), fields["Credential"]
+    signed = fields["SignedHeaders"].split(";")
+    assert "host" in signed and "x-amz-date" in signed
+    aws = AWSRequest(method="POST", url=f"http://{headers['host']}{request['path']}", data=request["body"],
+                     headers={name: headers[name] for name in signed})
+    aws.context["timestamp"] = headers["x-amz-date"]
+    auth = SigV4Auth(Credentials(access_key, secret_key), "sts", REGION)
+    assert auth.signature(auth.string_to_sign(aws, auth.canonical_request(aws)), aws) == fields["Signature"]
+
+
+def assume_role_parameters(form: dict) -> dict:
+    """The form's AssumeRole parameters, validated against botocore's model of the operation."""
+    assert form.pop("Action") == "AssumeRole" and form.pop("Version") == "2011-06-15", form
+    operation = sts_model().operation_model("AssumeRole")
+    params = {name: int(value) if operation.input_shape.members[name].type_name == "integer" else value
+              for name, value in form.items()}
+    report = ParamValidator().validate(params, operation.input_shape)
+    assert not report.has_errors(), report.generate_report()
+    return params
+
+
+def profile_files(tmp_path, config: str):
+    credentials = tmp_path / "credentials"
+    one = ACCOUNTS["one"]
+    credentials.write_text(f"[base]\naws_access_key_id = {one.access_key}\naws_secret_access_key = {one.secret_key}\n")
+    (tmp_path / "config").write_text(config)
+    return {"AWS_SHARED_CREDENTIALS_FILE": str(credentials), "AWS_CONFIG_FILE": str(tmp_path / "config")}
+
+
+def role_environment(env, stand_in, files):
+    bare = {k: v for k, v in env.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    return dict(bare, AWS_ENDPOINT_URL_STS=stand_in.endpoint, **files)
+
+
+def test_a_role_profile_signs_with_the_roles_credentials(tessera, env, tmp_path):
+    """Profile `deploy` assumes a role with profile `base`'s keys (account one); STS hands back account two's
+    keys with a session token, and `glacier ls` lists account two's vaults, not account one's."""
+    mine, theirs = unique_name("role-one"), unique_name("role-two")
+    make_client(tessera.endpoint, "one").create_vault(vaultName=mine)
+    make_client(tessera.endpoint, "two").create_vault(vaultName=theirs)
+    two = ACCOUNTS["two"]
+    files = profile_files(tmp_path, f"[profile deploy]\nrole_arn = {ROLE_ARN}\nsource_profile = base\n"
+                                    "role_session_name = compat-run\nexternal_id = ext-7\nduration_seconds = 1800\n")
+    with STSStandIn(two.access_key, two.secret_key, TOKEN, datetime.timedelta(minutes=30)) as sts:
+        listed = run_client(["glacier", "ls", "--profile", "deploy", "--endpoint-url", tessera.endpoint],
+                            role_environment(env, sts, files)).stdout.decode()
+        assert len(sts.requests) == 1, "one AssumeRole for the command"
+        # The AWS CLI, given the same files and variables, assumes the same role the same way.
+        cli = subprocess.run([sys.executable, "-m", "awscli", "glacier", "list-vaults", "--account-id", "-", "--profile",
+                              "deploy", "--endpoint-url", tessera.endpoint, "--output", "json"],
+                             env=dict(role_environment(env, sts, files), AWS_DEFAULT_REGION=REGION, AWS_PAGER="",
+                                      AWS_MAX_ATTEMPTS="1"),
+                             capture_output=True, timeout=120)
+    assert cli.returncode == 0, cli.stderr.decode()
+    cli_vaults = [v["VaultName"] for v in json.loads(cli.stdout)["VaultList"]]
+    assert theirs in cli_vaults and mine not in cli_vaults, cli_vaults
+    assert theirs in listed and mine not in listed, listed
+    assert len(sts.requests) == 2
+    assert assume_role_parameters(dict(sts.requests[1]["form"])) == assume_role_parameters(dict(sts.requests[0]["form"]))
+    request = sts.requests[0]
+    assert request["path"] == "/"
+    assert request["headers"]["Content-Type"].startswith("application/x-www-form-urlencoded")
+    assert assume_role_parameters(dict(request["form"])) == {
+        "RoleArn": ROLE_ARN, "RoleSessionName": "compat-run", "ExternalId": "ext-7", "DurationSeconds": 1800}
+    assert_signed_by(request, ACCOUNTS["one"].access_key, ACCOUNTS["one"].secret_key)
+    # The stand-in's answer is what botocore reads as AssumeRole's output.
+    parsed = create_parser("query").parse({"body": sts.answers[0], "headers": {}, "status_code": 200},
+                                          sts_model().operation_model("AssumeRole").output_shape)
+    assert parsed["Credentials"]["AccessKeyId"] == two.access_key and parsed["Credentials"]["SessionToken"] == TOKEN
+
+
+def test_a_chain_of_roles_and_the_default_session_name(tessera, env, tmp_path):
+    """`admin` assumes its role with the credentials of `deploy`'s role, which `base`'s keys assume: two
+    AssumeRole calls, the second signed with what the first returned, each session named as botocore does."""
+    two = ACCOUNTS["two"]
+    files = profile_files(tmp_path, f"[profile deploy]\nrole_arn = {ROLE_ARN}\nsource_profile = base\n"
+                                    "[profile admin]\nrole_arn = arn:aws:iam::222222222222:role/admin\n"
+                                    "source_profile = deploy\n")
+    with STSStandIn(two.access_key, two.secret_key, TOKEN, datetime.timedelta(hours=1)) as sts:
+        run_client(["glacier", "ls", "--profile", "admin", "--endpoint-url", tessera.endpoint],
+                   role_environment(env, sts, files))
+    assert [r["form"]["RoleArn"] for r in sts.requests] == [ROLE_ARN, "arn:aws:iam::222222222222:role/admin"]
+    assert_signed_by(sts.requests[0], ACCOUNTS["one"].access_key, ACCOUNTS["one"].secret_key)
+    assert_signed_by(sts.requests[1], two.access_key, two.secret_key)
+    second = {k.lower(): v for k, v in sts.requests[1]["headers"].items()}
+    assert second["x-amz-security-token"] == TOKEN, "the first role's session token goes with the second call"
+    for request in sts.requests:
+        params = assume_role_parameters(dict(request["form"]))
+        assert params["RoleSessionName"].startswith("botocore-session-") and "DurationSeconds" not in params
+
+
+def test_sts_refusing_the_role_is_one_line(tessera, env, tmp_path):
+    files = profile_files(tmp_path, "[profile denied]\nrole_arn = arn:aws:iam::222222222222:role/denied\n"
+                                    "source_profile = base\n")
+    with STSStandIn("unused", "unused", TOKEN, datetime.timedelta(hours=1)) as sts:
+        line = one_line_failure(run_client(["glacier", "ls", "--profile", "denied", "--endpoint-url", tessera.endpoint],
+                                           role_environment(env, sts, files), check=False))
+    assert "profile 'denied' could not assume arn:aws:iam::222222222222:role/denied" in line, line
+    assert "AccessDenied" in line and "not authorized" in line, line
+    assert len(sts.requests) == 1, "a refusal is not retried"
+
+
+def test_a_role_profile_that_cannot_work_is_one_line(tessera, env, tmp_path):
+    files = profile_files(tmp_path, "[profile orphan]\nrole_arn = arn:aws:iam::222222222222:role/x\n"
+                                    "source_profile = nobody\n")
+    with STSStandIn("unused", "unused", TOKEN, datetime.timedelta(hours=1)) as sts:
+        line = one_line_failure(run_client(["glacier", "ls", "--profile", "orphan", "--endpoint-url", tessera.endpoint],
+                                           role_environment(env, sts, files), check=False))
+    assert "profile 'orphan' cannot assume its role: its source_profile 'nobody' does not exist" in line, line
+    assert sts.requests == []
