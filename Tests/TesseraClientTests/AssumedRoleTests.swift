@@ -55,6 +55,12 @@ struct AssumedRoleTests {
         role_arn = arn:aws:iam::1:role/x
         source_profile = base
         duration_seconds = 90000
+        [profile federated]
+        role_arn = arn:aws:iam::123456789012:role/federated
+        web_identity_token_file = /var/run/token
+        role_session_name = ci-job
+        [profile tokenonly]
+        web_identity_token_file = /var/run/token
         """
 
     /// The AssumeRole calls a fake STS received: the role and the access key that signed the call.
@@ -134,6 +140,34 @@ struct AssumedRoleTests {
         #expect(sts.calls.isEmpty)
     }
 
+    @Test func webIdentityVariablesAssumeTheRoleUnsigned() async throws {
+        let sts = STSLog()
+        let environment = ["AWS_WEB_IDENTITY_TOKEN_FILE": "/run/oidc/token", "AWS_ROLE_ARN": "arn:aws:iam::1:role/ci",
+                           "AWS_ROLE_SESSION_NAME": "job-42"]
+        let provider = try Self.resolver(environment).credentialProvider(profile: nil, assumeRole: sts.assumer)
+        #expect(try await provider.current().accessKeyID == "ASIACI")
+        #expect(provider.identity == "role arn:aws:iam::1:role/ci (web identity)")
+        let call = try #require(sts.calls.first)
+        #expect(call.role.source == .webIdentity(tokenFile: "/run/oidc/token"))
+        #expect(call.role.sessionName == "job-42")
+        #expect(call.signer == "", "AssumeRoleWithWebIdentity is not signed")
+    }
+
+    @Test func aProfilesWebIdentitySettingsAssumeItsRole() async throws {
+        let sts = STSLog()
+        #expect(try await Self.resolver().credentials(profile: "federated", assumeRole: sts.assumer).accessKeyID == "ASIAFEDERATED")
+        #expect(sts.calls.first?.role.source == .webIdentity(tokenFile: "/var/run/token"))
+        #expect(sts.calls.first?.role.sessionName == "ci-job")
+    }
+
+    @Test func environmentKeysComeBeforeWebIdentity() async throws {
+        let sts = STSLog()
+        let environment = ["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "s",
+                           "AWS_WEB_IDENTITY_TOKEN_FILE": "/run/oidc/token", "AWS_ROLE_ARN": "arn:aws:iam::1:role/ci"]
+        #expect(try await Self.resolver(environment).credentials(profile: nil, assumeRole: sts.assumer).accessKeyID == "AKIDENV")
+        #expect(sts.calls.isEmpty)
+    }
+
     @Test(arguments: [
         ("both", "both source_profile and credential_source"),
         ("neither", "needs source_profile or credential_source"),
@@ -143,6 +177,7 @@ struct AssumedRoleTests {
         ("mfa", "MFA code (mfa_serial) are not supported"),
         ("long", "duration_seconds must be"),
         ("env", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"),
+        ("tokenonly", "a web identity token file is set (/var/run/token) but no role ARN"),
     ])
     func aRoleThatCannotBeAssumedIsNamedWithWhy(profile: String, why: String) async {
         let sts = STSLog()

@@ -1,4 +1,4 @@
-"""A stand-in for STS's AssumeRole on 127.0.0.1, for the client's role profiles. It records each request,
+"""A stand-in for STS's AssumeRole and AssumeRoleWithWebIdentity on 127.0.0.1, for the client's role profiles. It records each request,
 checks nothing itself (the tests check the requests against botocore's model and signer), and answers in
 STS's XML: credentials it was given for every role, except a role named `denied`, which gets STS's
 AccessDenied error. Stopped by the test."""
@@ -13,14 +13,18 @@ from urllib.parse import parse_qs
 NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/"
 
 
-def assume_role_answer(access_key: str, secret_key: str, token: str, role_arn: str, session: str,
+def assume_role_answer(action: str, access_key: str, secret_key: str, token: str, role_arn: str, session: str,
                        expiration: datetime.datetime) -> bytes:
-    """An AssumeRole answer as STS writes it (the AWS STS API reference, AssumeRole, "Examples")."""
+    """An AssumeRole or AssumeRoleWithWebIdentity answer as STS writes it (the AWS STS API reference, each
+    action's "Examples")."""
     account = role_arn.split(":")[4] if role_arn.count(":") >= 5 else "000000000000"
     role = role_arn.rsplit("/", 1)[-1]
-    return f"""<AssumeRoleResponse xmlns="{NAMESPACE}">
-  <AssumeRoleResult>
-    <AssumedRoleUser>
+    web = ("<SubjectFromWebIdentityToken>repo:tessera/ci:ref:refs/heads/main</SubjectFromWebIdentityToken>\n"
+           "    <Audience>sts.amazonaws.com</Audience>\n    <Provider>token.actions.githubusercontent.com</Provider>\n"
+           if action == "AssumeRoleWithWebIdentity" else "")
+    return f"""<{action}Response xmlns="{NAMESPACE}">
+  <{action}Result>
+    {web}<AssumedRoleUser>
       <Arn>arn:aws:sts::{account}:assumed-role/{role}/{session}</Arn>
       <AssumedRoleId>AROA3XFRBF535PLBIFPI4:{session}</AssumedRoleId>
     </AssumedRoleUser>
@@ -31,11 +35,11 @@ def assume_role_answer(access_key: str, secret_key: str, token: str, role_arn: s
       <Expiration>{expiration.strftime('%Y-%m-%dT%H:%M:%SZ')}</Expiration>
     </Credentials>
     <PackedPolicySize>6</PackedPolicySize>
-  </AssumeRoleResult>
+  </{action}Result>
   <ResponseMetadata>
     <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>
   </ResponseMetadata>
-</AssumeRoleResponse>
+</{action}Response>
 """.encode()
 
 
@@ -69,8 +73,9 @@ class STSStandIn:
                     status, answer = 403, access_denied_answer(arn)
                 else:
                     expiration = datetime.datetime.now(datetime.timezone.utc) + stand_in.lifetime
-                    status, answer = 200, assume_role_answer(stand_in.access_key, stand_in.secret_key, stand_in.token,
-                                                             arn, form.get("RoleSessionName", ""), expiration)
+                    status, answer = 200, assume_role_answer(form.get("Action", ""), stand_in.access_key,
+                                                             stand_in.secret_key, stand_in.token, arn,
+                                                             form.get("RoleSessionName", ""), expiration)
                 stand_in.answers.append(answer)
                 self.send_response(status)
                 self.send_header("Content-Type", "text/xml")

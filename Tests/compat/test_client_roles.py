@@ -49,10 +49,10 @@ def assert_signed_by(request: dict, access_key: str, secret_key: str):
     assert auth.signature(auth.string_to_sign(aws, auth.canonical_request(aws)), aws) == fields["Signature"]
 
 
-def assume_role_parameters(form: dict) -> dict:
-    """The form's AssumeRole parameters, validated against botocore's model of the operation."""
-    assert form.pop("Action") == "AssumeRole" and form.pop("Version") == "2011-06-15", form
-    operation = sts_model().operation_model("AssumeRole")
+def assume_role_parameters(form: dict, action: str = "AssumeRole") -> dict:
+    """The form's parameters of `action`, validated against botocore's model of the operation."""
+    assert form.pop("Action") == action and form.pop("Version") == "2011-06-15", form
+    operation = sts_model().operation_model(action)
     params = {name: int(value) if operation.input_shape.members[name].type_name == "integer" else value
               for name, value in form.items()}
     report = ParamValidator().validate(params, operation.input_shape)
@@ -149,3 +149,32 @@ def test_a_role_profile_that_cannot_work_is_one_line(tessera, env, tmp_path):
                                            role_environment(env, sts, files), check=False))
     assert "profile 'orphan' cannot assume its role: its source_profile 'nobody' does not exist" in line, line
     assert sts.requests == []
+
+
+def test_web_identity_variables_assume_the_role_unsigned(tessera, env, tmp_path):
+    """`AWS_WEB_IDENTITY_TOKEN_FILE` and `AWS_ROLE_ARN` (a CI job's OIDC token): AssumeRoleWithWebIdentity with
+    the file's token and no signature, the command signed with the role's keys; the AWS CLI does the same."""
+    theirs = unique_name("oidc-two")
+    make_client(tessera.endpoint, "two").create_vault(vaultName=theirs)
+    two = ACCOUNTS["two"]
+    token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOnRlc3NlcmEvY2kifQ.c2lnbmF0dXJl"
+    (tmp_path / "token").write_text(token)
+    bare = {k: v for k, v in env.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    with STSStandIn(two.access_key, two.secret_key, TOKEN, datetime.timedelta(hours=1)) as sts:
+        oidc = dict(bare, AWS_ENDPOINT_URL_STS=sts.endpoint, AWS_WEB_IDENTITY_TOKEN_FILE=str(tmp_path / "token"),
+                    AWS_ROLE_ARN="arn:aws:iam::222222222222:role/ci", AWS_ROLE_SESSION_NAME="job-42",
+                    AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
+        listed = run_client(["glacier", "ls", "--endpoint-url", tessera.endpoint], oidc).stdout.decode()
+        cli = subprocess.run([sys.executable, "-m", "awscli", "glacier", "list-vaults", "--account-id", "-",
+                              "--endpoint-url", tessera.endpoint, "--output", "json"],
+                             env=dict(oidc, AWS_DEFAULT_REGION=REGION, AWS_PAGER="", AWS_MAX_ATTEMPTS="1"),
+                             capture_output=True, timeout=120)
+    assert theirs in listed, listed
+    assert cli.returncode == 0, cli.stderr.decode()
+    assert theirs in [v["VaultName"] for v in json.loads(cli.stdout)["VaultList"]]
+    assert len(sts.requests) == 2
+    ours, botocores = sts.requests
+    assert not any(name.lower() == "authorization" for name in ours["headers"]), "AssumeRoleWithWebIdentity is unsigned"
+    params = assume_role_parameters(dict(ours["form"]), "AssumeRoleWithWebIdentity")
+    assert params == {"RoleArn": "arn:aws:iam::222222222222:role/ci", "RoleSessionName": "job-42", "WebIdentityToken": token}
+    assert params == assume_role_parameters(dict(botocores["form"]), "AssumeRoleWithWebIdentity")

@@ -20,7 +20,11 @@ import Foundation
 /// A profile with `role_arn` assumes that role (``AssumedRole``) with the credentials of its `source_profile`
 /// or of the environment, through the caller's ``RoleAssumer``.
 ///
-/// Not read: SSO, web identity and instance metadata credentials.
+/// Web identity: `AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN`, or the profile's `web_identity_token_file` +
+/// `role_arn` (``AssumedRole/webIdentity(profile:environment:settings:now:)``), after a role with a source and
+/// before the profile's keys.
+///
+/// Not read: SSO, instance metadata and container credentials.
 public struct AWSConfigurationResolver: Sendable {
     let environment: [String: String]
     let readFile: @Sendable (String) -> String?
@@ -73,27 +77,40 @@ public struct AWSConfigurationResolver: Sendable {
 
     /// A profile's credentials: the role it assumes, else its keys or `credential_process`; nil if it names
     /// none. `visited` are the profiles whose role led here, to refuse a loop.
+    /// Only the profile a command names reads the web identity variables (a source profile does not, as in
+    /// botocore).
     private func profileProvider(_ profile: String, assumeRole: RoleAssumer?, visited: [String]) throws
         -> AWSCredentialProvider? {
-        guard let role = try AssumedRole(profile: profile, settings: mergedProfile(profile)) else {
-            return try keysOrProcess(profile)
+        let settings = mergedProfile(profile)
+        func assuming(_ role: AssumedRole, identity: String, source: () throws -> AWSCredentialProvider) throws
+            -> AWSCredentialProvider {
+            guard let assumeRole else {
+                throw AWSClientConfigurationError.invalidRole(profile: profile, detail: "no way to reach STS was given")
+            }
+            let source = try source()
+            return AWSCredentialProvider(first: nil, identity: identity) { try await assumeRole(role, source) }
         }
-        guard let assumeRole else {
-            throw AWSClientConfigurationError.invalidRole(profile: profile, detail: "no way to reach STS was given")
+        if let role = try AssumedRole(profile: profile, settings: settings) {
+            return try assuming(role, identity: "profile \(profile) (role \(role.roleARN))") {
+                try roleSource(role, assumeRole: assumeRole, visited: visited + [profile])
+            }
         }
-        let source = try roleSource(role, assumeRole: assumeRole, visited: visited + [profile])
-        return AWSCredentialProvider(first: nil, identity: "profile \(profile) (role \(role.roleARN))") {
-            try await assumeRole(role, source)
+        if let role = try AssumedRole.webIdentity(profile: profile, environment: visited.isEmpty ? environment : [:],
+                                                  settings: settings) {
+            return try assuming(role, identity: "role \(role.roleARN) (web identity)") { .anonymous }
         }
+        return try keysOrProcess(profile)
     }
 
     /// The credentials a role is assumed with: the environment's keys (`credential_source = Environment`), or
     /// its `source_profile`'s — as botocore decides: that profile's keys or `credential_process` when it has
     /// keys or no role of its own (so a role's profile can name itself for its keys), else the role it assumes.
-    private func roleSource(_ role: AssumedRole, assumeRole: @escaping RoleAssumer, visited: [String]) throws
+    private func roleSource(_ role: AssumedRole, assumeRole: RoleAssumer?, visited: [String]) throws
         -> AWSCredentialProvider {
         func invalid(_ detail: String) -> AWSClientConfigurationError { .invalidRole(profile: role.profile, detail: detail) }
         switch role.source {
+        case .webIdentity:
+            return .anonymous
         case .environment:
             guard let keys = environmentKeys else {
                 throw invalid("credential_source is Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")

@@ -17,6 +17,21 @@ public final class AWSCredentialProvider: Sendable {
     private enum Source: Sendable {
         case fixed(AWSCredentials)
         case fetched(Store)
+        case anonymous
+    }
+
+    /// No credentials: requests go unsigned (STS's AssumeRoleWithWebIdentity, whose token is the proof).
+    public static let anonymous = AWSCredentialProvider()
+
+    private init() {
+        identity = "anonymous"
+        source = .anonymous
+    }
+
+    /// Whether requests go unsigned.
+    public var isAnonymous: Bool {
+        if case .anonymous = source { return true }
+        return false
     }
 
     /// Credentials that never change.
@@ -34,11 +49,12 @@ public final class AWSCredentialProvider: Sendable {
     }
 
     /// The credentials to sign a request with now, fetched first if there are none yet or they expire within
-    /// 15 minutes. Concurrent callers wait for one fetch.
+    /// 15 minutes. Concurrent callers wait for one fetch. Empty keys for ``anonymous`` (which signs nothing).
     public func current() async throws -> AWSCredentials {
         switch source {
         case .fixed(let credentials): credentials
         case .fetched(let store): try await store.current()
+        case .anonymous: AWSCredentials(accessKeyID: "", secretAccessKey: "")
         }
     }
 

@@ -13,6 +13,9 @@ public struct AssumedRole: Sendable, Equatable {
     public enum Source: Sendable, Equatable {
         case profile(String)
         case environment
+        /// AssumeRoleWithWebIdentity, unsigned, with the token in this file (read again for every call: such
+        /// tokens are rotated by whoever writes them).
+        case webIdentity(tokenFile: String)
     }
 
     public let profile: String
@@ -30,6 +33,25 @@ public struct AssumedRole: Sendable, Equatable {
         self.sessionName = sessionName
         self.externalID = externalID
         self.durationSeconds = durationSeconds
+    }
+
+    /// The web identity role of `environment` (`AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`,
+    /// `AWS_ROLE_SESSION_NAME`) or else of the profile's `settings` (`web_identity_token_file`, `role_arn`,
+    /// `role_session_name`), as botocore's AssumeRoleWithWebIdentity provider reads them; nil without a token
+    /// file.
+    public static func webIdentity(profile: String, environment: [String: String], settings: [String: String],
+                                   now: Date = Date()) throws -> AssumedRole? {
+        func setting(_ variable: String, _ key: String) -> String? {
+            [environment[variable], settings[key]].lazy.compactMap { $0 }.first { !$0.isEmpty }
+        }
+        guard let tokenFile = setting("AWS_WEB_IDENTITY_TOKEN_FILE", "web_identity_token_file") else { return nil }
+        guard let arn = setting("AWS_ROLE_ARN", "role_arn") else {
+            throw AWSClientConfigurationError.invalidRole(
+                profile: profile, detail: "a web identity token file is set (\(tokenFile)) but no role ARN (AWS_ROLE_ARN or role_arn)")
+        }
+        return AssumedRole(profile: profile, roleARN: arn, source: .webIdentity(tokenFile: tokenFile),
+                           sessionName: setting("AWS_ROLE_SESSION_NAME", "role_session_name")
+                               ?? "botocore-session-\(Int(now.timeIntervalSince1970))")
     }
 
     /// The role `settings` name, nil when they name none (no `role_arn`, or a `web_identity_token_file`,

@@ -1,5 +1,8 @@
-/// The one STS call the client needs: AssumeRole (Query protocol, XML answer), signed with the source
-/// credentials the service client holds.
+import Foundation
+
+/// The two STS calls the client needs (Query protocol, XML answers): AssumeRole, signed with the source
+/// credentials the service client holds, and AssumeRoleWithWebIdentity, unsigned (its client is
+/// ``AWSCredentialProvider/anonymous``), with the token read from its file.
 public struct STSClient: Sendable {
     public let service: AWSServiceClient
 
@@ -8,17 +11,27 @@ public struct STSClient: Sendable {
     }
 
     /// The role's temporary credentials, with their expiration.
-    /// - Throws: ``AWSClientConfigurationError/roleAssumptionFailed(profile:detail:)`` when STS refuses or
-    ///   answers something else than credentials; transport errors as they are.
+    /// - Throws: ``AWSClientConfigurationError/roleAssumptionFailed(profile:roleARN:detail:)`` when STS refuses
+    ///   or answers something else than credentials, or the token file cannot be read; transport errors as
+    ///   they are.
     public func assumeRole(_ role: AssumedRole) async throws -> AWSCredentials {
-        var parameters = [("Action", "AssumeRole"), ("Version", "2011-06-15"), ("RoleArn", role.roleARN),
-                          ("RoleSessionName", role.sessionName)]
-        if let seconds = role.durationSeconds { parameters.append(("DurationSeconds", String(seconds))) }
-        if let external = role.externalID { parameters.append(("ExternalId", external)) }
-        let request = AWSRequest.query(parameters.map { (name: $0.0, value: $0.1) })
         func failed(_ detail: String) -> AWSClientConfigurationError {
             .roleAssumptionFailed(profile: role.profile, roleARN: role.roleARN, detail: detail)
         }
+        var parameters: [(name: String, value: String)]
+        if case .webIdentity(let tokenFile) = role.source {
+            guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
+                throw failed("the web identity token file \(tokenFile) cannot be read")
+            }
+            parameters = [("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"), ("RoleArn", role.roleARN),
+                          ("RoleSessionName", role.sessionName), ("WebIdentityToken", token)]
+        } else {
+            parameters = [("Action", "AssumeRole"), ("Version", "2011-06-15"), ("RoleArn", role.roleARN),
+                          ("RoleSessionName", role.sessionName)]
+            if let external = role.externalID { parameters.append(("ExternalId", external)) }
+        }
+        if let seconds = role.durationSeconds { parameters.append(("DurationSeconds", String(seconds))) }
+        let request = AWSRequest.query(parameters)
         let text: String
         do {
             text = String(decoding: try await service.send(request).body, as: UTF8.self)

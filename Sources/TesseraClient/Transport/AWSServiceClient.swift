@@ -151,7 +151,6 @@ public final class AWSServiceClient: Sendable {
     }
 
     func prepare(_ request: AWSRequest) async throws -> HTTPClientRequest {
-        let credentials = try await credentialProvider.current()
         let basePath = endpoint.path == "/" ? "" : endpoint.path
         let path = basePath + request.path
         let query = request.query.map {
@@ -159,12 +158,15 @@ public final class AWSServiceClient: Sendable {
         }.joined(separator: "&")
         var headers = request.headers
         headers.append(("Host", hostHeader))
-        if let token = credentials.sessionToken { headers.append(("X-Amz-Security-Token", token)) }
-        let payload = request.payloadSHA256 ?? Self.sha256(request)
-        let signed = SigV4Signer.sign(
-            SigV4Request(method: request.method, path: path, query: query, headers: headers),
-            accessKey: credentials.accessKeyID, secret: credentials.secretAccessKey, region: region,
-            service: service.signingName, date: Date(), payloadSHA256Hex: payload.hex, includeContentSHA256: true)
+        var signed = SigV4Request(method: request.method, path: path, query: query, headers: headers)
+        if !credentialProvider.isAnonymous {
+            let credentials = try await credentialProvider.current()
+            if let token = credentials.sessionToken { signed.headers.append(("X-Amz-Security-Token", token)) }
+            let payload = request.payloadSHA256 ?? Self.sha256(request)
+            signed = SigV4Signer.sign(
+                signed, accessKey: credentials.accessKeyID, secret: credentials.secretAccessKey, region: region,
+                service: service.signingName, date: Date(), payloadSHA256Hex: payload.hex, includeContentSHA256: true)
+        }
         var origin = "\(endpoint.scheme ?? "https")://\(endpoint.host ?? "")"
         if let port = endpoint.port { origin += ":\(port)" }
         var http = HTTPClientRequest(url: origin + path + (query.isEmpty ? "" : "?\(query)"))
