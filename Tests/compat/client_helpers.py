@@ -23,6 +23,8 @@ def client_environment(account: Account, state_dir: Path, extra: Optional[dict] 
         "AWS_REGION": REGION,
         "XDG_STATE_HOME": str(state_dir),
         "HOME": str(state_dir),
+        # Never the credentials of the machine the tests run on (an EC2 instance's role, say).
+        "AWS_EC2_METADATA_DISABLED": "true",
     })
     env.update(extra or {})
     return env

@@ -47,8 +47,9 @@ struct AWSClientOptions: ParsableArguments {
         let region = try resolver.region(explicit: region, profile: profile)
         let stsEndpoint = try resolver.endpoint(for: .sts, explicit: nil, profile: profile, region: region)
         return try await withHTTPClient(resolver: resolver) { http in
-            let credentials = try resolver.credentialProvider(profile: profile,
-                                                              assumeRole: assumeRole(endpoint: stsEndpoint, region: region, http: http))
+            let credentials = try resolver.credentialProvider(
+                profile: profile, assumeRole: assumeRole(endpoint: stsEndpoint, region: region, http: http),
+                machine: MetadataCredentialsClient(http: http))
             return try await body(ServiceClientFactory(options: self, resolver: resolver, credentials: credentials, region: region,
                                                        http: http))
         }

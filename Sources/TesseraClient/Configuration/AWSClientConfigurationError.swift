@@ -8,6 +8,8 @@ public enum AWSClientConfigurationError: Error, Sendable, Equatable, CustomStrin
     case credentialProcessFailed(profile: String, detail: String)
     case invalidRole(profile: String, detail: String)
     case roleAssumptionFailed(profile: String, roleARN: String, detail: String)
+    case invalidContainerCredentials(String)
+    case containerCredentialsFailed(url: String, detail: String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,10 @@ public enum AWSClientConfigurationError: Error, Sendable, Equatable, CustomStrin
             "profile '\(profile)' cannot assume its role: \(detail)"
         case .roleAssumptionFailed(let profile, let roleARN, let detail):
             "profile '\(profile)' could not assume \(roleARN): \(detail)"
+        case .invalidContainerCredentials(let detail):
+            "container credentials (AWS_CONTAINER_CREDENTIALS_*) cannot be used: \(detail)"
+        case .containerCredentialsFailed(let url, let detail):
+            "no container credentials from \(url): \(detail)"
         }
     }
 }

@@ -24,7 +24,10 @@ import Foundation
 /// `role_arn` (``AssumedRole/webIdentity(profile:environment:settings:now:)``), after a role with a source and
 /// before the profile's keys.
 ///
-/// Not read: SSO, instance metadata and container credentials.
+/// Last, when nothing above gave credentials: a container's (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` or
+/// `_FULL_URI`), else EC2 instance metadata's, through the caller's ``MetadataCredentialsSource``.
+///
+/// Not read: SSO.
 public struct AWSConfigurationResolver: Sendable {
     let environment: [String: String]
     let readFile: @Sendable (String) -> String?
@@ -50,23 +53,46 @@ public struct AWSConfigurationResolver: Sendable {
 
     /// The credentials of the chain as they are now: the environment's keys, then the profile's (an assumed
     /// role, credentials file, its `credential_process`, config file).
-    public func credentials(profile explicitProfile: String?, assumeRole: RoleAssumer? = nil) async throws
-        -> AWSCredentials {
-        try await credentialProvider(profile: explicitProfile, assumeRole: assumeRole).current()
+    public func credentials(profile explicitProfile: String?, assumeRole: RoleAssumer? = nil,
+                            machine: (any MetadataCredentialsSource)? = nil) async throws -> AWSCredentials {
+        try await credentialProvider(profile: explicitProfile, assumeRole: assumeRole, machine: machine).current()
     }
 
     /// The chain's credentials as a provider: fixed keys, or credentials fetched again before they expire (a
-    /// `credential_process`, a role assumed with `assumeRole`). A `credential_process` runs once here, so that
-    /// a broken one is reported before any work starts; a role is assumed when the first request is signed.
-    public func credentialProvider(profile explicitProfile: String?, assumeRole: RoleAssumer? = nil) throws
-        -> AWSCredentialProvider {
+    /// `credential_process`, a role assumed with `assumeRole`, the machine's from `machine`). A
+    /// `credential_process` runs once here, so that a broken one is reported before any work starts; the
+    /// others are fetched when the first request is signed. Without `machine`, neither a container's nor the
+    /// instance's credentials are looked for.
+    public func credentialProvider(profile explicitProfile: String?, assumeRole: RoleAssumer? = nil,
+                                   machine: (any MetadataCredentialsSource)? = nil) throws -> AWSCredentialProvider {
         let profile = profileName(explicit: explicitProfile)
         if explicitProfile == nil, let keys = environmentKeys { return AWSCredentialProvider(fixed: keys) }
         if let provider = try profileProvider(profile, assumeRole: assumeRole, visited: []) { return provider }
         if explicitProfile != nil || nonEmpty("AWS_PROFILE") != nil, !profileExists(profile) {
             throw AWSClientConfigurationError.profileNotFound(profile)
         }
+        if let machine, let provider = try machineProvider(profile, machine: machine) { return provider }
         throw AWSClientConfigurationError.noCredentials(profile: profile)
+    }
+
+    /// The last of botocore's chain: a container's credentials endpoint (``ContainerCredentialsEndpoint``),
+    /// else EC2 instance metadata (``InstanceMetadataSettings``), whose absence is found only by asking — then
+    /// the first request fails with ``AWSClientConfigurationError/noCredentials(profile:)``.
+    private func machineProvider(_ profile: String, machine: any MetadataCredentialsSource) throws -> AWSCredentialProvider? {
+        if let endpoint = try ContainerCredentialsEndpoint(environment: environment) {
+            return AWSCredentialProvider(first: nil, identity: "container credentials (\(endpoint.url.absoluteString))") {
+                try await machine.containerCredentials(endpoint)
+            }
+        }
+        guard let settings = try InstanceMetadataSettings(environment: environment, settings: mergedProfile(profile)) else {
+            return nil
+        }
+        return AWSCredentialProvider(first: nil, identity: "EC2 instance metadata") {
+            guard let credentials = await machine.instanceMetadataCredentials(settings) else {
+                throw AWSClientConfigurationError.noCredentials(profile: profile)
+            }
+            return credentials
+        }
     }
 
     /// `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY` (+ `AWS_SESSION_TOKEN`), when both are set.
