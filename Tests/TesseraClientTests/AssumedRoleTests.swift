@@ -38,6 +38,9 @@ struct AssumedRoleTests {
         [profile metadata]
         role_arn = arn:aws:iam::1:role/x
         credential_source = Ec2InstanceMetadata
+        [profile odd]
+        role_arn = arn:aws:iam::1:role/x
+        credential_source = Lambda
         [profile missing]
         role_arn = arn:aws:iam::1:role/x
         source_profile = nobody
@@ -171,7 +174,8 @@ struct AssumedRoleTests {
     @Test(arguments: [
         ("both", "both source_profile and credential_source"),
         ("neither", "needs source_profile or credential_source"),
-        ("metadata", "credential_source Ec2InstanceMetadata is not supported"),
+        ("metadata", "no way to reach the machine's credentials was given"),
+        ("odd", "credential_source Lambda is not one of Environment, Ec2InstanceMetadata and EcsContainer"),
         ("missing", "source_profile 'nobody' does not exist"),
         ("loop-a", "loop: loop-a → loop-b → loop-a"),
         ("mfa", "MFA code (mfa_serial) are not supported"),

@@ -68,6 +68,44 @@ struct MachineCredentialsTests {
         #expect(machine.log.isEmpty)
     }
 
+    @Test func aRoleCanBeAssumedWithTheInstancesOrTheContainersCredentials() async throws {
+        let machine = FakeMachine(instanceCredentials: Self.instance)
+        let config = """
+            [profile from-instance]
+            role_arn = arn:aws:iam::1:role/worker
+            credential_source = Ec2InstanceMetadata
+            [profile from-container]
+            role_arn = arn:aws:iam::1:role/task
+            credential_source = EcsContainer
+            """
+        let signers = LockedList()
+        let assume: RoleAssumer = { role, source in
+            signers.append(try await source.current().accessKeyID)
+            return AWSCredentials(accessKeyID: "ASIAROLE", secretAccessKey: "s", sessionToken: "t", expiration: Date() + 3600)
+        }
+        let resolver = AWSConfigurationResolver(environment: ["HOME": "/h", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9/c"]) {
+            $0 == "/h/.aws/config" ? config : nil
+        }
+        #expect(try await resolver.credentials(profile: "from-instance", assumeRole: assume, machine: machine).accessKeyID == "ASIAROLE")
+        #expect(try await resolver.credentials(profile: "from-container", assumeRole: assume, machine: machine).accessKeyID == "ASIAROLE")
+        #expect(signers.items == ["ASIAINSTANCE", "ASIACONTAINER"])
+        #expect(machine.log == ["instance http://169.254.169.254", "container http://127.0.0.1:9/c"])
+        let noContainer = AWSConfigurationResolver(environment: ["HOME": "/h"]) { $0 == "/h/.aws/config" ? config : nil }
+        await #expect(throws: AWSClientConfigurationError.invalidRole(
+            profile: "from-container",
+            detail: "credential_source is EcsContainer, but AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set")) {
+            try await noContainer.credentials(profile: "from-container", assumeRole: assume, machine: machine)
+        }
+    }
+
+    /// Strings appended from concurrent tasks.
+    final class LockedList: @unchecked Sendable {
+        private let lock = NSLock()
+        private var list: [String] = []
+        func append(_ item: String) { lock.withLock { list.append(item) } }
+        var items: [String] { lock.withLock { list } }
+    }
+
     @Test func instanceMetadataSettingsFromTheEnvironment() throws {
         let settings = try #require(try InstanceMetadataSettings(
             environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:8111/", "AWS_METADATA_SERVICE_TIMEOUT": "2.5",

@@ -10,6 +10,12 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+from tessera_server import REGION
+
 NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/"
 
 
@@ -97,3 +103,20 @@ class STSStandIn:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+def assert_signed_by(request: dict, access_key: str, secret_key: str):
+    """The request's SigV4 signature is the one botocore computes with these keys for STS in REGION."""
+    headers = {k.lower(): v for k, v in request["headers"].items()}
+    authorization = headers["authorization"]
+    assert authorization.startswith("AWS4-HMAC-SHA256 "), authorization
+    fields = dict(part.strip().split("=", 1) for part in authorization[len("AWS4-HMAC-SHA256 "):].split(","))
+    key, date, region, service, terminal = fields["Credential"].split("/")
+    assert (key, region, service, terminal) == (access_key, REGION, "sts", "aws4_request"), fields["Credential"]
+    signed = fields["SignedHeaders"].split(";")
+    assert "host" in signed and "x-amz-date" in signed
+    aws = AWSRequest(method="POST", url=f"http://{headers['host']}{request['path']}", data=request["body"],
+                     headers={name: headers[name] for name in signed})
+    aws.context["timestamp"] = headers["x-amz-date"]
+    auth = SigV4Auth(Credentials(access_key, secret_key), "sts", REGION)
+    assert auth.signature(auth.string_to_sign(aws, auth.canonical_request(aws)), aws) == fields["Signature"]

@@ -6,6 +6,7 @@ metadata service at all is the usual one line about credentials."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from client_helpers import one_line_failure, run_client
 from conftest import ACCOUNTS, make_client
 from glacier_helpers import unique_name
 from machine_credentials_stand_in import IMDS_TOKEN, MachineStandIn
+from sts_stand_in import STSStandIn, assert_signed_by
 from tessera_server import REGION
 
 SESSION_TOKEN = "IQoJb3JpZ2luX2VjEJr//////////wEaCXRlc3NlcmEtbWFjaGluZQ=="
@@ -77,3 +79,22 @@ def test_no_instance_metadata_is_no_credentials(tessera, env, tmp_path):
     environment = bare_environment(env, tmp_path, AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:1/")
     line = one_line_failure(run_client(["glacier", "ls", "--endpoint-url", tessera.endpoint], environment, check=False))
     assert "no AWS credentials found" in line, line
+
+
+def test_a_role_assumed_with_the_instances_credentials(tessera, env, tmp_path, twos_vault):
+    """`credential_source = Ec2InstanceMetadata`: instance metadata hands out account one's keys, which sign
+    AssumeRole; the role's keys (account two's) sign the command. The AWS CLI does the same."""
+    one, two = ACCOUNTS["one"], ACCOUNTS["two"]
+    (tmp_path / "config").write_text("[profile worker]\nrole_arn = arn:aws:iam::222222222222:role/worker\n"
+                                     "credential_source = Ec2InstanceMetadata\n")
+    with MachineStandIn(one.access_key, one.secret_key, SESSION_TOKEN) as machine, \
+            STSStandIn(two.access_key, two.secret_key, "FwoGZXIvYXdzEJr//role", datetime.timedelta(hours=1)) as sts:
+        environment = bare_environment(env, tmp_path, AWS_EC2_METADATA_SERVICE_ENDPOINT=machine.endpoint,
+                                       AWS_ENDPOINT_URL_STS=sts.endpoint, AWS_PROFILE="worker")
+        environment["AWS_CONFIG_FILE"] = str(tmp_path / "config")
+        ours, cli = both_list(tessera, environment)
+    assert twos_vault in ours and twos_vault in cli, (ours, cli)
+    assert len(sts.requests) == 2
+    for request in sts.requests:
+        assert_signed_by(request, one.access_key, one.secret_key)
+        assert {k.lower(): v for k, v in request["headers"].items()}["x-amz-security-token"] == SESSION_TOKEN

@@ -12,16 +12,13 @@ import subprocess
 import sys
 
 import botocore.session
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
 from botocore.parsers import create_parser
 from botocore.validate import ParamValidator
 
 from client_helpers import one_line_failure, run_client
 from conftest import ACCOUNTS, make_client
 from glacier_helpers import unique_name
-from sts_stand_in import STSStandIn
+from sts_stand_in import STSStandIn, assert_signed_by
 from tessera_server import REGION
 
 ROLE_ARN = "arn:aws:iam::222222222222:role/deploy"
@@ -30,23 +27,6 @@ TOKEN = "FwoGZXIvYXdzEJr//////////wEaDHRlc3NlcmEtcm9sZQ=="
 
 def sts_model():
     return botocore.session.get_session().get_service_model("sts")
-
-
-def assert_signed_by(request: dict, access_key: str, secret_key: str):
-    """The request's SigV4 signature is the one botocore computes with these keys for STS in REGION."""
-    headers = {k.lower(): v for k, v in request["headers"].items()}
-    authorization = headers["authorization"]
-    assert authorization.startswith("AWS4-HMAC-SHA256 "), authorization
-    fields = dict(part.strip().split("=", 1) for part in authorization[len("AWS4-HMAC-SHA256 "):].split(","))
-    key, date, region, service, terminal = fields["Credential"].split("/")
-    assert (key, region, service, terminal) == (access_key, REGION, "sts", "aws4_request"), fields["Credential"]
-    signed = fields["SignedHeaders"].split(";")
-    assert "host" in signed and "x-amz-date" in signed
-    aws = AWSRequest(method="POST", url=f"http://{headers['host']}{request['path']}", data=request["body"],
-                     headers={name: headers[name] for name in signed})
-    aws.context["timestamp"] = headers["x-amz-date"]
-    auth = SigV4Auth(Credentials(access_key, secret_key), "sts", REGION)
-    assert auth.signature(auth.string_to_sign(aws, auth.canonical_request(aws)), aws) == fields["Signature"]
 
 
 def assume_role_parameters(form: dict, action: str = "AssumeRole") -> dict:

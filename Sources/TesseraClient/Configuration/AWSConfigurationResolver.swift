@@ -67,7 +67,8 @@ public struct AWSConfigurationResolver: Sendable {
                                    machine: (any MetadataCredentialsSource)? = nil) throws -> AWSCredentialProvider {
         let profile = profileName(explicit: explicitProfile)
         if explicitProfile == nil, let keys = environmentKeys { return AWSCredentialProvider(fixed: keys) }
-        if let provider = try profileProvider(profile, assumeRole: assumeRole, visited: []) { return provider }
+        let fetchers = Fetchers(assumeRole: assumeRole, machine: machine)
+        if let provider = try profileProvider(profile, fetchers, visited: []) { return provider }
         if explicitProfile != nil || nonEmpty("AWS_PROFILE") != nil, !profileExists(profile) {
             throw AWSClientConfigurationError.profileNotFound(profile)
         }
@@ -78,13 +79,17 @@ public struct AWSConfigurationResolver: Sendable {
     /// The last of botocore's chain: a container's credentials endpoint (``ContainerCredentialsEndpoint``),
     /// else EC2 instance metadata (``InstanceMetadataSettings``), whose absence is found only by asking — then
     /// the first request fails with ``AWSClientConfigurationError/noCredentials(profile:)``.
-    private func machineProvider(_ profile: String, machine: any MetadataCredentialsSource) throws -> AWSCredentialProvider? {
-        if let endpoint = try ContainerCredentialsEndpoint(environment: environment) {
+    /// - Parameter container: true for the container's endpoint only, false for instance metadata only, nil
+    ///   for the first of the two that is set up.
+    private func machineProvider(_ profile: String, machine: any MetadataCredentialsSource, container: Bool? = nil) throws
+        -> AWSCredentialProvider? {
+        if container != false, let endpoint = try ContainerCredentialsEndpoint(environment: environment) {
             return AWSCredentialProvider(first: nil, identity: "container credentials (\(endpoint.url.absoluteString))") {
                 try await machine.containerCredentials(endpoint)
             }
         }
-        guard let settings = try InstanceMetadataSettings(environment: environment, settings: mergedProfile(profile)) else {
+        guard container != true,
+              let settings = try InstanceMetadataSettings(environment: environment, settings: mergedProfile(profile)) else {
             return nil
         }
         return AWSCredentialProvider(first: nil, identity: "EC2 instance metadata") {
@@ -93,6 +98,12 @@ public struct AWSConfigurationResolver: Sendable {
             }
             return credentials
         }
+    }
+
+    /// The network calls some credentials need, as the caller gave them.
+    private struct Fetchers {
+        let assumeRole: RoleAssumer?
+        let machine: (any MetadataCredentialsSource)?
     }
 
     /// `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY` (+ `AWS_SESSION_TOKEN`), when both are set.
@@ -105,12 +116,12 @@ public struct AWSConfigurationResolver: Sendable {
     /// none. `visited` are the profiles whose role led here, to refuse a loop.
     /// Only the profile a command names reads the web identity variables (a source profile does not, as in
     /// botocore).
-    private func profileProvider(_ profile: String, assumeRole: RoleAssumer?, visited: [String]) throws
+    private func profileProvider(_ profile: String, _ fetchers: Fetchers, visited: [String]) throws
         -> AWSCredentialProvider? {
         let settings = mergedProfile(profile)
         func assuming(_ role: AssumedRole, identity: String, source: () throws -> AWSCredentialProvider) throws
             -> AWSCredentialProvider {
-            guard let assumeRole else {
+            guard let assumeRole = fetchers.assumeRole else {
                 throw AWSClientConfigurationError.invalidRole(profile: profile, detail: "no way to reach STS was given")
             }
             let source = try source()
@@ -118,7 +129,7 @@ public struct AWSConfigurationResolver: Sendable {
         }
         if let role = try AssumedRole(profile: profile, settings: settings) {
             return try assuming(role, identity: "profile \(profile) (role \(role.roleARN))") {
-                try roleSource(role, assumeRole: assumeRole, visited: visited + [profile])
+                try roleSource(role, fetchers, visited: visited + [profile])
             }
         }
         if let role = try AssumedRole.webIdentity(profile: profile, environment: visited.isEmpty ? environment : [:],
@@ -131,12 +142,20 @@ public struct AWSConfigurationResolver: Sendable {
     /// The credentials a role is assumed with: the environment's keys (`credential_source = Environment`), or
     /// its `source_profile`'s — as botocore decides: that profile's keys or `credential_process` when it has
     /// keys or no role of its own (so a role's profile can name itself for its keys), else the role it assumes.
-    private func roleSource(_ role: AssumedRole, assumeRole: RoleAssumer?, visited: [String]) throws
+    private func roleSource(_ role: AssumedRole, _ fetchers: Fetchers, visited: [String]) throws
         -> AWSCredentialProvider {
         func invalid(_ detail: String) -> AWSClientConfigurationError { .invalidRole(profile: role.profile, detail: detail) }
         switch role.source {
         case .webIdentity:
             return .anonymous
+        case .ec2InstanceMetadata, .ecsContainer:
+            guard let machine = fetchers.machine else { throw invalid("no way to reach the machine's credentials was given") }
+            guard let provider = try machineProvider(role.profile, machine: machine, container: role.source == .ecsContainer) else {
+                throw invalid(role.source == .ecsContainer
+                    ? "credential_source is EcsContainer, but AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set"
+                    : "credential_source is Ec2InstanceMetadata, but AWS_EC2_METADATA_DISABLED is true")
+            }
+            return provider
         case .environment:
             guard let keys = environmentKeys else {
                 throw invalid("credential_source is Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
@@ -152,7 +171,7 @@ public struct AWSConfigurationResolver: Sendable {
             guard !visited.contains(name) else {
                 throw invalid("its source profiles make a loop: \((visited + [name]).joined(separator: " → "))")
             }
-            guard let provider = try profileProvider(name, assumeRole: assumeRole, visited: visited) else {
+            guard let provider = try profileProvider(name, fetchers, visited: visited) else {
                 throw invalid("its source_profile '\(name)' has no credentials")
             }
             return provider

@@ -5,14 +5,18 @@ import Foundation
 public typealias RoleAssumer = @Sendable (_ role: AssumedRole, _ source: AWSCredentialProvider) async throws -> AWSCredentials
 
 /// The role a profile assumes, from its settings as botocore reads them: `role_arn` with exactly one of
-/// `source_profile` (a profile whose credentials assume it) or `credential_source` (only `Environment`:
-/// the `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` variables), and optionally `role_session_name`
-/// (else `botocore-session-` and the Unix time, as botocore names it), `external_id` and
-/// `duration_seconds` (else STS's default, an hour).
+/// `source_profile` (a profile whose credentials assume it) or `credential_source` (`Environment`: the
+/// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` variables; `Ec2InstanceMetadata`; `EcsContainer`), and
+/// optionally `role_session_name` (else `botocore-session-` and the Unix time, as botocore names it),
+/// `external_id` and `duration_seconds` (else STS's default, an hour).
 public struct AssumedRole: Sendable, Equatable {
     public enum Source: Sendable, Equatable {
         case profile(String)
         case environment
+        /// `credential_source = Ec2InstanceMetadata`: the instance role's credentials.
+        case ec2InstanceMetadata
+        /// `credential_source = EcsContainer`: the container's credentials.
+        case ecsContainer
         /// AssumeRoleWithWebIdentity, unsigned, with the token in this file (read again for every call: such
         /// tokens are rotated by whoever writes them).
         case webIdentity(tokenFile: String)
@@ -67,8 +71,12 @@ public struct AssumedRole: Sendable, Equatable {
             source = .profile(name)
         case (nil, "Environment"?):
             source = .environment
+        case (nil, "Ec2InstanceMetadata"?):
+            source = .ec2InstanceMetadata
+        case (nil, "EcsContainer"?):
+            source = .ecsContainer
         case (nil, let other?):
-            throw invalid("credential_source \(other) is not supported (only Environment)")
+            throw invalid("credential_source \(other) is not one of Environment, Ec2InstanceMetadata and EcsContainer")
         case (_?, _?):
             throw invalid("it sets both source_profile and credential_source; keep one")
         case (nil, nil):
