@@ -49,9 +49,21 @@ struct AWSClientOptions: ParsableArguments {
         return try await withHTTPClient(resolver: resolver) { http in
             let credentials = try resolver.credentialProvider(
                 profile: profile, assumeRole: assumeRole(endpoint: stsEndpoint, region: region, http: http),
-                machine: MetadataCredentialsClient(http: http))
+                sso: ssoRoleFetcher(resolver: resolver, http: http), machine: MetadataCredentialsClient(http: http))
             return try await body(ServiceClientFactory(options: self, resolver: resolver, credentials: credentials, region: region,
                                                        http: http))
+        }
+    }
+
+    /// Fetches an SSO profile's role credentials from the portal of its `sso_region` (`AWS_ENDPOINT_URL_SSO`,
+    /// …, else `https://portal.sso.REGION.amazonaws.com`), unsigned.
+    private func ssoRoleFetcher(resolver: AWSConfigurationResolver, http: HTTPClient) -> SSORoleFetcher {
+        let (profile, attempts, timeout) = (profile, maxAttempts, requestTimeout)
+        return { sso, token in
+            let endpoint = try resolver.endpoint(for: .sso, explicit: nil, profile: profile, region: sso.region)
+            let portal = AWSServiceClient(service: .sso, endpoint: endpoint, region: sso.region, credentialProvider: .anonymous,
+                                          http: http, retry: RetryPolicy(maxAttempts: attempts), requestTimeout: .seconds(timeout))
+            return try await SSOClient(service: portal).roleCredentials(sso, accessToken: token)
         }
     }
 

@@ -9,6 +9,8 @@ public enum AWSClientConfigurationError: Error, Sendable, Equatable, CustomStrin
     case invalidRole(profile: String, detail: String)
     case roleAssumptionFailed(profile: String, roleARN: String, detail: String)
     case invalidContainerCredentials(String)
+    case invalidSSO(profile: String, detail: String)
+    case ssoLoginNeeded(profile: String, detail: String)
     case containerCredentialsFailed(url: String, detail: String)
 
     public var description: String {
@@ -30,6 +32,10 @@ public enum AWSClientConfigurationError: Error, Sendable, Equatable, CustomStrin
             "profile '\(profile)' cannot assume its role: \(detail)"
         case .roleAssumptionFailed(let profile, let roleARN, let detail):
             "profile '\(profile)' could not assume \(roleARN): \(detail)"
+        case .invalidSSO(let profile, let detail):
+            "profile '\(profile)' cannot sign in through SSO: \(detail)"
+        case .ssoLoginNeeded(let profile, let detail):
+            "profile '\(profile)' needs a new SSO sign-in (aws sso login --profile \(profile)): \(detail)"
         case .invalidContainerCredentials(let detail):
             "container credentials (AWS_CONTAINER_CREDENTIALS_*) cannot be used: \(detail)"
         case .containerCredentialsFailed(let url, let detail):

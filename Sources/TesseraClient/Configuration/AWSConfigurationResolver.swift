@@ -27,7 +27,8 @@ import Foundation
 /// Last, when nothing above gave credentials: a container's (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` or
 /// `_FULL_URI`), else EC2 instance metadata's, through the caller's ``MetadataCredentialsSource``.
 ///
-/// Not read: SSO.
+/// SSO profiles (``SSOProfile``) get their role's credentials through the caller's ``SSORoleFetcher``, after web
+/// identity and before the profile's keys.
 public struct AWSConfigurationResolver: Sendable {
     let environment: [String: String]
     let readFile: @Sendable (String) -> String?
@@ -54,8 +55,9 @@ public struct AWSConfigurationResolver: Sendable {
     /// The credentials of the chain as they are now: the environment's keys, then the profile's (an assumed
     /// role, credentials file, its `credential_process`, config file).
     public func credentials(profile explicitProfile: String?, assumeRole: RoleAssumer? = nil,
-                            machine: (any MetadataCredentialsSource)? = nil) async throws -> AWSCredentials {
-        try await credentialProvider(profile: explicitProfile, assumeRole: assumeRole, machine: machine).current()
+                            sso: SSORoleFetcher? = nil, machine: (any MetadataCredentialsSource)? = nil) async throws
+        -> AWSCredentials {
+        try await credentialProvider(profile: explicitProfile, assumeRole: assumeRole, sso: sso, machine: machine).current()
     }
 
     /// The chain's credentials as a provider: fixed keys, or credentials fetched again before they expire (a
@@ -64,10 +66,11 @@ public struct AWSConfigurationResolver: Sendable {
     /// others are fetched when the first request is signed. Without `machine`, neither a container's nor the
     /// instance's credentials are looked for.
     public func credentialProvider(profile explicitProfile: String?, assumeRole: RoleAssumer? = nil,
-                                   machine: (any MetadataCredentialsSource)? = nil) throws -> AWSCredentialProvider {
+                                   sso: SSORoleFetcher? = nil, machine: (any MetadataCredentialsSource)? = nil) throws
+        -> AWSCredentialProvider {
         let profile = profileName(explicit: explicitProfile)
         if explicitProfile == nil, let keys = environmentKeys { return AWSCredentialProvider(fixed: keys) }
-        let fetchers = Fetchers(assumeRole: assumeRole, machine: machine)
+        let fetchers = Fetchers(assumeRole: assumeRole, sso: sso, machine: machine)
         if let provider = try profileProvider(profile, fetchers, visited: []) { return provider }
         if explicitProfile != nil || nonEmpty("AWS_PROFILE") != nil, !profileExists(profile) {
             throw AWSClientConfigurationError.profileNotFound(profile)
@@ -103,6 +106,7 @@ public struct AWSConfigurationResolver: Sendable {
     /// The network calls some credentials need, as the caller gave them.
     private struct Fetchers {
         let assumeRole: RoleAssumer?
+        let sso: SSORoleFetcher?
         let machine: (any MetadataCredentialsSource)?
     }
 
@@ -112,36 +116,52 @@ public struct AWSConfigurationResolver: Sendable {
         return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: nonEmpty("AWS_SESSION_TOKEN"))
     }
 
-    /// A profile's credentials: the role it assumes, else its keys or `credential_process`; nil if it names
-    /// none. `visited` are the profiles whose role led here, to refuse a loop.
-    /// Only the profile a command names reads the web identity variables (a source profile does not, as in
-    /// botocore).
+    /// A profile's credentials: the role it assumes with a source, else ``profileChain(_:_:environmentToo:)``;
+    /// nil if it names none. `visited` are the profiles whose role led here, to refuse a loop; only the profile
+    /// a command names reads the web identity variables (a source profile does not, as in botocore).
     private func profileProvider(_ profile: String, _ fetchers: Fetchers, visited: [String]) throws
         -> AWSCredentialProvider? {
+        guard let role = try AssumedRole(profile: profile, settings: mergedProfile(profile)) else {
+            return try profileChain(profile, fetchers, environmentToo: visited.isEmpty)
+        }
+        guard let assumeRole = fetchers.assumeRole else {
+            throw AWSClientConfigurationError.invalidRole(profile: profile, detail: "no way to reach STS was given")
+        }
+        let source = try roleSource(role, fetchers, visited: visited + [profile])
+        return AWSCredentialProvider(first: nil, identity: "profile \(profile) (role \(role.roleARN))") {
+            try await assumeRole(role, source)
+        }
+    }
+
+    /// A profile's credentials other than a role with a source, in botocore's order: web identity (with its
+    /// variables only when `environmentToo`: not for a source profile), SSO, keys or `credential_process`.
+    private func profileChain(_ profile: String, _ fetchers: Fetchers, environmentToo: Bool) throws -> AWSCredentialProvider? {
         let settings = mergedProfile(profile)
-        func assuming(_ role: AssumedRole, identity: String, source: () throws -> AWSCredentialProvider) throws
-            -> AWSCredentialProvider {
+        if let role = try AssumedRole.webIdentity(profile: profile, environment: environmentToo ? environment : [:],
+                                                  settings: settings) {
             guard let assumeRole = fetchers.assumeRole else {
                 throw AWSClientConfigurationError.invalidRole(profile: profile, detail: "no way to reach STS was given")
             }
-            let source = try source()
-            return AWSCredentialProvider(first: nil, identity: identity) { try await assumeRole(role, source) }
-        }
-        if let role = try AssumedRole(profile: profile, settings: settings) {
-            return try assuming(role, identity: "profile \(profile) (role \(role.roleARN))") {
-                try roleSource(role, fetchers, visited: visited + [profile])
+            return AWSCredentialProvider(first: nil, identity: "role \(role.roleARN) (web identity)") {
+                try await assumeRole(role, .anonymous)
             }
         }
-        if let role = try AssumedRole.webIdentity(profile: profile, environment: visited.isEmpty ? environment : [:],
-                                                  settings: settings) {
-            return try assuming(role, identity: "role \(role.roleARN) (web identity)") { .anonymous }
+        if let sso = try SSOProfile(profile: profile, settings: settings, session: { configFile?.sections["sso-session \($0)"] }) {
+            guard let fetch = fetchers.sso else {
+                throw AWSClientConfigurationError.invalidSSO(profile: profile, detail: "no way to reach the SSO portal was given")
+            }
+            let (path, read) = (sso.tokenCachePath(home: home), readFile)
+            return AWSCredentialProvider(first: nil, identity: "profile \(profile) (SSO \(sso.accountID) \(sso.roleName))") {
+                try await fetch(sso, try sso.accessToken(cacheFile: read(path)))
+            }
         }
         return try keysOrProcess(profile)
     }
 
     /// The credentials a role is assumed with: the environment's keys (`credential_source = Environment`), or
-    /// its `source_profile`'s — as botocore decides: that profile's keys or `credential_process` when it has
-    /// keys or no role of its own (so a role's profile can name itself for its keys), else the role it assumes.
+    /// its `source_profile`'s — as botocore decides: that profile's own (web identity, SSO, keys or
+    /// `credential_process`) when it has keys or no role of its own (so a role's profile can name itself for
+    /// its keys), else the role it assumes — or the machine's (`Ec2InstanceMetadata`, `EcsContainer`).
     private func roleSource(_ role: AssumedRole, _ fetchers: Fetchers, visited: [String]) throws
         -> AWSCredentialProvider {
         func invalid(_ detail: String) -> AWSClientConfigurationError { .invalidRole(profile: role.profile, detail: detail) }
@@ -165,7 +185,9 @@ public struct AWSConfigurationResolver: Sendable {
             guard profileExists(name) else { throw invalid("its source_profile '\(name)' does not exist") }
             let settings = mergedProfile(name)
             if settings["aws_access_key_id"] != nil || settings["role_arn"] == nil {
-                guard let own = try keysOrProcess(name) else { throw invalid("its source_profile '\(name)' has no credentials") }
+                guard let own = try profileChain(name, fetchers, environmentToo: false) else {
+                    throw invalid("its source_profile '\(name)' has no credentials")
+                }
                 return own
             }
             guard !visited.contains(name) else {

@@ -11,9 +11,11 @@ public enum AWSService: String, Sendable, CaseIterable {
     case tessera
     /// STS, for the credentials of a profile that assumes a role (AssumeRole).
     case sts
+    /// The IAM Identity Center (SSO) portal, for the credentials of an SSO profile (GetRoleCredentials).
+    case sso
 
     /// The name in SigV4 credential scopes.
-    public var signingName: String { rawValue }
+    public var signingName: String { self == .sso ? "awsssoportal" : rawValue }
 
     /// The suffix of its `AWS_ENDPOINT_URL_<SERVICE>` variable: the service id upper-cased, spaces and
     /// dashes as underscores.
@@ -27,6 +29,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .s3: "S3"
         case .tessera: "TESSERA"
         case .sts: "STS"
+        case .sso: "SSO"
         }
     }
 
@@ -39,6 +42,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .ecr: return "https://api.ecr.\(region).\(domain)"
         // ECR Public has one endpoint, in us-east-1.
         case .ecrPublic: return "https://api.ecr-public.us-east-1.amazonaws.com"
+        case .sso: return "https://portal.sso.\(region).\(domain)"
         // Not an AWS service: `tessera serve`'s default address.
         case .tessera: return "http://127.0.0.1:9000"
         }

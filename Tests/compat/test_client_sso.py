@@ -1,0 +1,85 @@
+"""SSO profiles (`sso_session` with an `[sso-session]` section, and the legacy form): the client reads the
+access token `aws sso login` cached under ~/.aws/sso/cache/ (the file named as botocore names it), fetches the
+role's credentials from a stand-in SSO portal (`AWS_ENDPOINT_URL_SSO`) and signs with them — another
+account's vaults are listed — and the AWS CLI does the same with the same files. An expired token is one line
+that says to sign in again."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+from client_helpers import one_line_failure, run_client
+from conftest import ACCOUNTS, make_client
+from glacier_helpers import unique_name
+from sso_portal_stand_in import SSOPortalStandIn
+from tessera_server import REGION
+
+ACCESS_TOKEN = "aoaAAAAAGd-tessera-sso-access-token"
+START_URL = "https://d-9067c1a2b3.awsapps.com/start"
+
+
+def write_token_cache(home, key: str, expires: datetime.datetime):
+    """The cache file `aws sso login` writes: ~/.aws/sso/cache/<sha1 of the session name or start URL>.json."""
+    cache = home / ".aws" / "sso" / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / f"{hashlib.sha1(key.encode()).hexdigest()}.json").write_text(json.dumps({
+        "startUrl": START_URL, "region": "us-east-2", "accessToken": ACCESS_TOKEN,
+        "expiresAt": expires.strftime("%Y-%m-%dT%H:%M:%SZ")}))
+
+
+def sso_environment(env, home, portal):
+    bare = {k: v for k, v in env.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    return dict(bare, HOME=str(home), AWS_CONFIG_FILE=str(home / "config"),
+                AWS_SHARED_CREDENTIALS_FILE=str(home / "credentials"), AWS_ENDPOINT_URL_SSO=portal.endpoint)
+
+
+@pytest.mark.parametrize("form", ["sso-session", "legacy"])
+def test_an_sso_profile_signs_with_the_roles_credentials(tessera, env, tmp_path, form):
+    theirs = unique_name("sso-two")
+    make_client(tessera.endpoint, "two").create_vault(vaultName=theirs)
+    two = ACCOUNTS["two"]
+    if form == "sso-session":
+        config = (f"[profile dev]\nsso_session = corp\nsso_account_id = {two.account_id}\nsso_role_name = Developer\n"
+                  f"[sso-session corp]\nsso_start_url = {START_URL}\nsso_region = us-east-2\n"
+                  "sso_registration_scopes = sso:account:access\n")
+        key = "corp"
+    else:
+        config = (f"[profile dev]\nsso_start_url = {START_URL}\nsso_region = us-east-2\n"
+                  f"sso_account_id = {two.account_id}\nsso_role_name = Developer\n")
+        key = START_URL
+    (tmp_path / "config").write_text(config)
+    write_token_cache(tmp_path, key, datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=4))
+    with SSOPortalStandIn(ACCESS_TOKEN, two.access_key, two.secret_key, "IQoJb3JpZ2luX2VjEJr//sso") as portal:
+        environment = sso_environment(env, tmp_path, portal)
+        listed = run_client(["glacier", "ls", "--profile", "dev", "--endpoint-url", tessera.endpoint], environment).stdout.decode()
+        cli = subprocess.run([sys.executable, "-m", "awscli", "glacier", "list-vaults", "--account-id", "-", "--profile", "dev",
+                              "--endpoint-url", tessera.endpoint, "--output", "json"],
+                             env=dict(environment, AWS_DEFAULT_REGION=REGION, AWS_PAGER="", AWS_MAX_ATTEMPTS="1"),
+                             capture_output=True, timeout=120)
+    assert theirs in listed, listed
+    assert cli.returncode == 0, cli.stderr.decode()
+    assert theirs in [v["VaultName"] for v in json.loads(cli.stdout)["VaultList"]]
+    assert len(portal.requests) == 2, portal.requests
+    ours, botocores = portal.requests
+    assert ours["path"] == botocores["path"] == "/federation/credentials"
+    assert ours["query"] == botocores["query"] == {"account_id": two.account_id, "role_name": "Developer"}
+    assert ours["headers"].get("x-amz-sso_bearer_token") == ACCESS_TOKEN
+    assert not any(name.lower() == "authorization" for name in ours["headers"]), "GetRoleCredentials is unsigned"
+
+
+def test_an_expired_sso_token_says_to_sign_in_again(tessera, env, tmp_path):
+    (tmp_path / "config").write_text(f"[profile dev]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n"
+                                     f"[sso-session corp]\nsso_start_url = {START_URL}\nsso_region = us-east-2\n")
+    write_token_cache(tmp_path, "corp", datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc))
+    with SSOPortalStandIn(ACCESS_TOKEN, "unused", "unused", "unused") as portal:
+        line = one_line_failure(run_client(["glacier", "ls", "--profile", "dev", "--endpoint-url", tessera.endpoint],
+                                           sso_environment(env, tmp_path, portal), check=False))
+    assert "profile 'dev' needs a new SSO sign-in (aws sso login --profile dev)" in line, line
+    assert "expired at 2020-01-01T00:00:00Z" in line, line
+    assert portal.requests == []
