@@ -24,19 +24,21 @@ ACCESS_TOKEN = "aoaAAAAAGd-tessera-sso-access-token"
 START_URL = "https://d-9067c1a2b3.awsapps.com/start"
 
 
-def write_token_cache(home, key: str, expires: datetime.datetime):
+def write_token_cache(home, key: str, expires: datetime.datetime, **renewal):
     """The cache file `aws sso login` writes: ~/.aws/sso/cache/<sha1 of the session name or start URL>.json."""
     cache = home / ".aws" / "sso" / "cache"
     cache.mkdir(parents=True, exist_ok=True)
-    (cache / f"{hashlib.sha1(key.encode()).hexdigest()}.json").write_text(json.dumps({
-        "startUrl": START_URL, "region": "us-east-2", "accessToken": ACCESS_TOKEN,
-        "expiresAt": expires.strftime("%Y-%m-%dT%H:%M:%SZ")}))
+    path = cache / f"{hashlib.sha1(key.encode()).hexdigest()}.json"
+    path.write_text(json.dumps({"startUrl": START_URL, "region": "us-east-2", "accessToken": ACCESS_TOKEN,
+                                "expiresAt": expires.strftime("%Y-%m-%dT%H:%M:%SZ"), **renewal}))
+    return path
 
 
 def sso_environment(env, home, portal):
     bare = {k: v for k, v in env.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
     return dict(bare, HOME=str(home), AWS_CONFIG_FILE=str(home / "config"),
-                AWS_SHARED_CREDENTIALS_FILE=str(home / "credentials"), AWS_ENDPOINT_URL_SSO=portal.endpoint)
+                AWS_SHARED_CREDENTIALS_FILE=str(home / "credentials"), AWS_ENDPOINT_URL_SSO=portal.endpoint,
+                AWS_ENDPOINT_URL_SSO_OIDC=portal.endpoint)
 
 
 @pytest.mark.parametrize("form", ["sso-session", "legacy"])
@@ -83,3 +85,36 @@ def test_an_expired_sso_token_says_to_sign_in_again(tessera, env, tmp_path):
     assert "profile 'dev' needs a new SSO sign-in (aws sso login --profile dev)" in line, line
     assert "expired at 2020-01-01T00:00:00Z" in line, line
     assert portal.requests == []
+
+
+def test_a_token_near_its_expiration_is_renewed_and_written_back(tessera, env, tmp_path):
+    """Ten minutes left on the cached token of an sso-session profile: the client renews it with the session's
+    refresh token (CreateToken), signs in with the new one, and writes it back where the AWS CLI then finds
+    it — botocore uses the renewed token without renewing again."""
+    theirs = unique_name("sso-renewed")
+    make_client(tessera.endpoint, "two").create_vault(vaultName=theirs)
+    two = ACCOUNTS["two"]
+    (tmp_path / "config").write_text(f"[profile dev]\nsso_session = corp\nsso_account_id = {two.account_id}\n"
+                                     f"sso_role_name = Developer\n[sso-session corp]\nsso_start_url = {START_URL}\n"
+                                     "sso_region = us-east-2\n")
+    soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=10)
+    path = write_token_cache(tmp_path, "corp", soon, refreshToken="Atrt|first-refresh-token", clientId="client-id",
+                             clientSecret="client-secret", registrationExpiresAt="2999-01-01T00:00:00Z")
+    with SSOPortalStandIn(ACCESS_TOKEN, two.access_key, two.secret_key, "IQoJb3JpZ2luX2VjEJr//sso") as portal:
+        environment = sso_environment(env, tmp_path, portal)
+        listed = run_client(["glacier", "ls", "--profile", "dev", "--endpoint-url", tessera.endpoint], environment).stdout.decode()
+        cached = json.loads(path.read_text())
+        cli = subprocess.run([sys.executable, "-m", "awscli", "glacier", "list-vaults", "--account-id", "-", "--profile", "dev",
+                              "--endpoint-url", tessera.endpoint, "--output", "json"],
+                             env=dict(environment, AWS_DEFAULT_REGION=REGION, AWS_PAGER="", AWS_MAX_ATTEMPTS="1"),
+                             capture_output=True, timeout=120)
+    assert theirs in listed, listed
+    assert cli.returncode == 0, cli.stderr.decode()
+    assert theirs in [v["VaultName"] for v in json.loads(cli.stdout)["VaultList"]]
+    renewals = [r for r in portal.requests if r["path"] == "/token"]
+    assert len(renewals) == 1, "the client renewed once; botocore found the renewed token good for hours"
+    assert not any(name.lower() == "authorization" for name in renewals[0]["headers"]), "CreateToken is unsigned"
+    assert cached["accessToken"] == SSOPortalStandIn.RENEWED_TOKEN and cached["refreshToken"] == SSOPortalStandIn.RENEWED_REFRESH
+    assert cached["clientId"] == "client-id" and cached["registrationExpiresAt"] == "2999-01-01T00:00:00Z"
+    fetches = [r for r in portal.requests if r["path"] == "/federation/credentials"]
+    assert [r["headers"]["x-amz-sso_bearer_token"] for r in fetches] == [SSOPortalStandIn.RENEWED_TOKEN] * 2

@@ -49,21 +49,18 @@ struct AWSClientOptions: ParsableArguments {
         return try await withHTTPClient(resolver: resolver) { http in
             let credentials = try resolver.credentialProvider(
                 profile: profile, assumeRole: assumeRole(endpoint: stsEndpoint, region: region, http: http),
-                sso: ssoRoleFetcher(resolver: resolver, http: http), machine: MetadataCredentialsClient(http: http))
+                sso: ssoSource(resolver: resolver, http: http), machine: MetadataCredentialsClient(http: http))
             return try await body(ServiceClientFactory(options: self, resolver: resolver, credentials: credentials, region: region,
                                                        http: http))
         }
     }
 
-    /// Fetches an SSO profile's role credentials from the portal of its `sso_region` (`AWS_ENDPOINT_URL_SSO`,
-    /// …, else `https://portal.sso.REGION.amazonaws.com`), unsigned.
-    private func ssoRoleFetcher(resolver: AWSConfigurationResolver, http: HTTPClient) -> SSORoleFetcher {
-        let (profile, attempts, timeout) = (profile, maxAttempts, requestTimeout)
-        return { sso, token in
-            let endpoint = try resolver.endpoint(for: .sso, explicit: nil, profile: profile, region: sso.region)
-            let portal = AWSServiceClient(service: .sso, endpoint: endpoint, region: sso.region, credentialProvider: .anonymous,
-                                          http: http, retry: RetryPolicy(maxAttempts: attempts), requestTimeout: .seconds(timeout))
-            return try await SSOClient(service: portal).roleCredentials(sso, accessToken: token)
+    /// SSO's portal and OIDC service in a profile's `sso_region` (`AWS_ENDPOINT_URL_SSO`, `…_SSO_OIDC`, …, else
+    /// AWS's), unsigned.
+    private func ssoSource(resolver: AWSConfigurationResolver, http: HTTPClient) -> SSOClient {
+        let profile = profile
+        return SSOClient(http: http, retry: RetryPolicy(maxAttempts: maxAttempts), requestTimeout: .seconds(requestTimeout)) {
+            try resolver.endpoint(for: $0, explicit: nil, profile: profile, region: $1)
         }
     }
 

@@ -8,7 +8,7 @@ import Foundation
 extension AWSConfigurationResolver {
     /// The chain's credentials as they are now (fetched if they must be).
     public func credentials(profile explicitProfile: String?, assumeRole: RoleAssumer? = nil,
-                            sso: SSORoleFetcher? = nil, machine: (any MetadataCredentialsSource)? = nil) async throws
+                            sso: (any SSOCredentialsSource)? = nil, machine: (any MetadataCredentialsSource)? = nil) async throws
         -> AWSCredentials {
         try await credentialProvider(profile: explicitProfile, assumeRole: assumeRole, sso: sso, machine: machine).current()
     }
@@ -19,7 +19,7 @@ extension AWSConfigurationResolver {
     /// others are fetched when the first request is signed. Without `machine`, neither a container's nor the
     /// instance's credentials are looked for.
     public func credentialProvider(profile explicitProfile: String?, assumeRole: RoleAssumer? = nil,
-                                   sso: SSORoleFetcher? = nil, machine: (any MetadataCredentialsSource)? = nil) throws
+                                   sso: (any SSOCredentialsSource)? = nil, machine: (any MetadataCredentialsSource)? = nil) throws
         -> AWSCredentialProvider {
         let profile = profileName(explicit: explicitProfile)
         if explicitProfile == nil, let keys = environmentKeys { return AWSCredentialProvider(fixed: keys) }
@@ -59,7 +59,7 @@ extension AWSConfigurationResolver {
     /// The network calls some credentials need, as the caller gave them.
     private struct Fetchers {
         let assumeRole: RoleAssumer?
-        let sso: SSORoleFetcher?
+        let sso: (any SSOCredentialsSource)?
         let machine: (any MetadataCredentialsSource)?
     }
 
@@ -100,15 +100,35 @@ extension AWSConfigurationResolver {
             }
         }
         if let sso = try SSOProfile(profile: profile, settings: settings, session: { configFile?.sections["sso-session \($0)"] }) {
-            guard let fetch = fetchers.sso else {
+            guard let source = fetchers.sso else {
                 throw AWSClientConfigurationError.invalidSSO(profile: profile, detail: "no way to reach the SSO portal was given")
             }
-            let (path, read) = (sso.tokenCachePath(home: home), readFile)
+            let (path, read, write) = (sso.tokenCachePath(home: home), readFile, writeFile)
             return AWSCredentialProvider(first: nil, identity: "profile \(profile) (SSO \(sso.accountID) \(sso.roleName))") {
-                try await fetch(sso, try sso.accessToken(cacheFile: read(path)))
+                try await source.roleCredentials(sso, accessToken: try await Self.ssoAccessToken(sso, path: path, read: read, write: write,
+                                                                                                source: source))
             }
         }
         return try keysOrProcess(profile)
+    }
+
+    /// The access token `aws sso login` cached for `sso`, renewed first — as botocore does for an `sso-session`
+    /// profile — when it expires within 15 minutes and the session can be renewed (the renewed token is written
+    /// back for the next command, and for the AWS CLI).
+    /// - Throws: ``AWSClientConfigurationError/ssoLoginNeeded(profile:detail:)`` for a missing or expired token.
+    static func ssoAccessToken(_ sso: SSOProfile, path: String, read: (String) -> String?, write: (String, String) -> Void,
+                               source: any SSOCredentialsSource, now: Date = Date()) async throws -> String {
+        var token = try SSOToken(cacheFile: read(path), profile: sso.profile)
+        if sso.sessionName != nil, token.expiresAt.timeIntervalSince(now) < 15 * 60, token.isRenewable(now: now),
+           let renewed = try? await source.renew(token, for: sso) {
+            token = renewed
+            write(path, renewed.cacheFileText())
+        }
+        guard token.expiresAt > now else {
+            throw AWSClientConfigurationError.ssoLoginNeeded(profile: sso.profile,
+                                                              detail: "its SSO token expired at \(SSOToken.format(token.expiresAt))")
+        }
+        return token.accessToken
     }
 
     /// The credentials a role is assumed with: the environment's keys (`credential_source = Environment`), or

@@ -16,12 +16,23 @@ public struct AWSConfigurationResolver: Sendable {
     let environment: [String: String]
     let readFile: @Sendable (String) -> String?
     let runProcess: CredentialProcess.Runner
+    /// Writes a file the AWS tools share (a renewed SSO token); failures are ignored, as the file is a cache.
+    let writeFile: @Sendable (String, String) -> Void
 
     public init(environment: [String: String], runProcess: @escaping CredentialProcess.Runner = CredentialProcess.live,
+                writeFile: @escaping @Sendable (String, String) -> Void = AWSConfigurationResolver.writeCacheFile,
                 readFile: @escaping @Sendable (String) -> String?) {
         self.environment = environment
         self.readFile = readFile
         self.runProcess = runProcess
+        self.writeFile = writeFile
+    }
+
+    /// Replaces the file at `path` with `text` at once (a temporary file renamed over it), readable by its owner only.
+    public static let writeCacheFile: @Sendable (String, String) -> Void = { path, text in
+        let url = URL(fileURLWithPath: path)
+        guard (try? Data(text.utf8).write(to: url, options: .atomic)) != nil else { return }
+        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
     }
 
     /// The process's own environment and files.

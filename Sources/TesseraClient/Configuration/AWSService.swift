@@ -13,9 +13,17 @@ public enum AWSService: String, Sendable, CaseIterable {
     case sts
     /// The IAM Identity Center (SSO) portal, for the credentials of an SSO profile (GetRoleCredentials).
     case sso
+    /// SSO OIDC, for renewing an SSO session's access token (CreateToken).
+    case ssoOIDC = "sso-oidc"
 
     /// The name in SigV4 credential scopes.
-    public var signingName: String { self == .sso ? "awsssoportal" : rawValue }
+    public var signingName: String {
+        switch self {
+        case .sso: "awsssoportal"
+        case .ssoOIDC: "sso-oauth"
+        default: rawValue
+        }
+    }
 
     /// The suffix of its `AWS_ENDPOINT_URL_<SERVICE>` variable: the service id upper-cased, spaces and
     /// dashes as underscores.
@@ -30,6 +38,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .tessera: "TESSERA"
         case .sts: "STS"
         case .sso: "SSO"
+        case .ssoOIDC: "SSO_OIDC"
         }
     }
 
@@ -43,6 +52,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         // ECR Public has one endpoint, in us-east-1.
         case .ecrPublic: return "https://api.ecr-public.us-east-1.amazonaws.com"
         case .sso: return "https://portal.sso.\(region).\(domain)"
+        case .ssoOIDC: return "https://oidc.\(region).\(domain)"
         // Not an AWS service: `tessera serve`'s default address.
         case .tessera: return "http://127.0.0.1:9000"
         }

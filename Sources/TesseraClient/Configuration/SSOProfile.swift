@@ -59,21 +59,4 @@ public struct SSOProfile: Sendable, Equatable {
         let digest = Insecure.SHA1.hash(data: Array(key.utf8)).map { String(format: "%02x", $0) }.joined()
         return "\(home)/.aws/sso/cache/\(digest).json"
     }
-
-    /// The access token in the cache file's `text`, if it has not expired at `now`.
-    /// - Throws: ``AWSClientConfigurationError/ssoLoginNeeded(profile:detail:)``.
-    public func accessToken(cacheFile text: String?, now: Date = Date()) throws -> String {
-        func login(_ detail: String) -> AWSClientConfigurationError { .ssoLoginNeeded(profile: profile, detail: detail) }
-        guard let text else { throw login("there is no SSO token for it") }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
-              let token = object["accessToken"] as? String, !token.isEmpty,
-              let expiresText = object["expiresAt"] as? String else {
-            throw login("its SSO token file cannot be read")
-        }
-        // botocore writes "2026-12-01T15:00:00Z"; older versions "…UTC".
-        let normalized = expiresText.hasSuffix("UTC") ? String(expiresText.dropLast(3)) + "Z" : expiresText
-        guard let expires = CredentialProcess.parseTimestamp(normalized) else { throw login("its SSO token's expiresAt cannot be read") }
-        guard expires > now else { throw login("its SSO token expired at \(expiresText)") }
-        return token
-    }
 }
