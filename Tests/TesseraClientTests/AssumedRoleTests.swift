@@ -112,6 +112,12 @@ struct AssumedRoleTests {
         #expect(sts.calls.count == 1, "credentials good for an hour are not fetched again")
     }
 
+    @Test func anMFADeviceGoesWithTheRole() throws {
+        let role = try #require(try AssumedRole(profile: "mfa", settings: [
+            "role_arn": "arn:aws:iam::1:role/x", "source_profile": "base", "mfa_serial": "arn:aws:iam::1:mfa/me"]))
+        #expect(role.mfaSerial == "arn:aws:iam::1:mfa/me")
+    }
+
     @Test func aRoleWhoseSourceAssumesARoleIsAChain() async throws {
         let sts = STSLog()
         let credentials = try await Self.resolver().credentials(profile: "admin", assumeRole: sts.assumer)
@@ -178,7 +184,6 @@ struct AssumedRoleTests {
         ("odd", "credential_source Lambda is not one of Environment, Ec2InstanceMetadata and EcsContainer"),
         ("missing", "source_profile 'nobody' does not exist"),
         ("loop-a", "loop: loop-a → loop-b → loop-a"),
-        ("mfa", "MFA code (mfa_serial) are not supported"),
         ("long", "duration_seconds must be"),
         ("env", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"),
         ("tokenonly", "a web identity token file is set (/var/run/token) but no role ARN"),

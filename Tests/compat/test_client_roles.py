@@ -158,3 +158,80 @@ def test_web_identity_variables_assume_the_role_unsigned(tessera, env, tmp_path)
     params = assume_role_parameters(dict(ours["form"]), "AssumeRoleWithWebIdentity")
     assert params == {"RoleArn": "arn:aws:iam::222222222222:role/ci", "RoleSessionName": "job-42", "WebIdentityToken": token}
     assert params == assume_role_parameters(dict(botocores["form"]), "AssumeRoleWithWebIdentity")
+
+
+def run_in_terminal(argv, env, answer: str, timeout: float = 120) -> tuple[int, str]:
+    """Runs `argv` with a pseudo-terminal as its controlling terminal (and its stdin, stdout, stderr), types
+    `answer` when it asks for an MFA code, and returns its exit status and everything it wrote."""
+    import os
+    import pty
+    import select
+    import time
+    pid, master = pty.fork()
+    if pid == 0:
+        try:
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    output, answered, deadline = b"", False, time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+            if not answered and b"Enter MFA code for" in output:
+                os.write(master, answer.encode() + b"\n")
+                answered = True
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(master)
+    return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
+
+
+def test_a_role_with_an_mfa_device_asks_for_the_code_at_the_terminal(tessera, env, tmp_path):
+    """`mfa_serial`: the client asks "Enter MFA code for SERIAL: " on its terminal (as botocore does) and sends
+    the code with AssumeRole; the AWS CLI, answered the same way in the same terminal setup, sends the same."""
+    theirs = unique_name("mfa-two")
+    make_client(tessera.endpoint, "two").create_vault(vaultName=theirs)
+    two = ACCOUNTS["two"]
+    serial = "arn:aws:iam::111111111111:mfa/tessera-user"
+    files = profile_files(tmp_path, f"[profile guarded]\nrole_arn = {ROLE_ARN}\nsource_profile = base\nmfa_serial = {serial}\n")
+    from tessera_server import default_binary
+    with STSStandIn(two.access_key, two.secret_key, TOKEN, datetime.timedelta(hours=1)) as sts:
+        environment = role_environment(env, sts, files)
+        status, ours = run_in_terminal([str(default_binary()), "glacier", "ls", "--profile", "guarded",
+                                        "--endpoint-url", tessera.endpoint], environment, "123456")
+        cli_status, cli = run_in_terminal([sys.executable, "-m", "awscli", "glacier", "list-vaults", "--account-id", "-",
+                                           "--profile", "guarded", "--endpoint-url", tessera.endpoint, "--output", "json"],
+                                          dict(environment, AWS_DEFAULT_REGION=REGION, AWS_PAGER="", AWS_MAX_ATTEMPTS="1"),
+                                          "654321")
+    assert status == 0 and theirs in ours, ours
+    assert f"Enter MFA code for {serial}: " in ours and "123456" not in ours, "asked on the terminal, not echoed"
+    assert cli_status == 0 and theirs in cli, cli
+    assert f"Enter MFA code for {serial}: " in cli
+    assert len(sts.requests) == 2
+    ours_params, cli_params = (assume_role_parameters(dict(r["form"])) for r in sts.requests)
+    assert ours_params["SerialNumber"] == cli_params["SerialNumber"] == serial
+    assert (ours_params["TokenCode"], cli_params["TokenCode"]) == ("123456", "654321")
+    assert_signed_by(sts.requests[0], ACCOUNTS["one"].access_key, ACCOUNTS["one"].secret_key)
+
+
+def test_a_role_with_an_mfa_device_and_no_terminal_is_one_line(tessera, env, tmp_path):
+    files = profile_files(tmp_path, f"[profile guarded]\nrole_arn = {ROLE_ARN}\nsource_profile = base\n"
+                                    "mfa_serial = arn:aws:iam::111111111111:mfa/tessera-user\n")
+    from tessera_server import default_binary
+    with STSStandIn("unused", "unused", TOKEN, datetime.timedelta(hours=1)) as sts:
+        # A new session has no controlling terminal, whatever runs the tests.
+        proc = subprocess.run([str(default_binary()), "glacier", "ls", "--profile", "guarded", "--endpoint-url", tessera.endpoint],
+                              env=role_environment(env, sts, files), capture_output=True, timeout=120, stdin=subprocess.DEVNULL,
+                              start_new_session=True)
+    line = one_line_failure(proc)
+    assert "profile 'guarded' cannot assume its role" in line and "no terminal to ask for it" in line, line
+    assert sts.requests == []

@@ -72,7 +72,16 @@ struct AWSClientOptions: ParsableArguments {
         return { role, source in
             let sts = AWSServiceClient(service: .sts, endpoint: endpoint, region: region, credentialProvider: source, http: http,
                                        retry: RetryPolicy(maxAttempts: attempts), requestTimeout: .seconds(timeout))
-            return try await STSClient(service: sts).assumeRole(role)
+            var code: String?
+            if let serial = role.mfaSerial {
+                // Asked at every AssumeRole, a long transfer's refreshes included, as botocore asks.
+                guard let answer = TerminalPrompt.ask("Enter MFA code for \(serial): "), !answer.isEmpty else {
+                    throw AWSClientConfigurationError.invalidRole(
+                        profile: role.profile, detail: "it needs the code of MFA device \(serial), and there is no terminal to ask for it")
+                }
+                code = answer
+            }
+            return try await STSClient(service: sts).assumeRole(role, mfaCode: code)
         }
     }
 

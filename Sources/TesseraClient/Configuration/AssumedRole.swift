@@ -8,7 +8,8 @@ public typealias RoleAssumer = @Sendable (_ role: AssumedRole, _ source: AWSCred
 /// `source_profile` (a profile whose credentials assume it) or `credential_source` (`Environment`: the
 /// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` variables; `Ec2InstanceMetadata`; `EcsContainer`), and
 /// optionally `role_session_name` (else `botocore-session-` and the Unix time, as botocore names it),
-/// `external_id` and `duration_seconds` (else STS's default, an hour).
+/// `external_id`, `duration_seconds` (else STS's default, an hour) and `mfa_serial` (the caller asks for the
+/// device's code at each AssumeRole).
 public struct AssumedRole: Sendable, Equatable {
     public enum Source: Sendable, Equatable {
         case profile(String)
@@ -28,15 +29,18 @@ public struct AssumedRole: Sendable, Equatable {
     public let sessionName: String
     public let externalID: String?
     public let durationSeconds: Int?
+    /// The MFA device whose current code goes with every AssumeRole (`mfa_serial`); the caller asks for it.
+    public let mfaSerial: String?
 
     public init(profile: String, roleARN: String, source: Source, sessionName: String, externalID: String? = nil,
-                durationSeconds: Int? = nil) {
+                durationSeconds: Int? = nil, mfaSerial: String? = nil) {
         self.profile = profile
         self.roleARN = roleARN
         self.source = source
         self.sessionName = sessionName
         self.externalID = externalID
         self.durationSeconds = durationSeconds
+        self.mfaSerial = mfaSerial
     }
 
     /// The web identity role of `environment` (`AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`,
@@ -82,9 +86,6 @@ public struct AssumedRole: Sendable, Equatable {
         case (nil, nil):
             throw invalid("role_arn needs source_profile or credential_source")
         }
-        if settings["mfa_serial"] != nil {
-            throw invalid("roles that need an MFA code (mfa_serial) are not supported")
-        }
         var duration: Int?
         if let text = settings["duration_seconds"] {
             guard let seconds = Int(text), (900...43_200).contains(seconds) else {
@@ -98,5 +99,6 @@ public struct AssumedRole: Sendable, Equatable {
             ?? "botocore-session-\(Int(now.timeIntervalSince1970))"
         externalID = settings["external_id"]
         durationSeconds = duration
+        mfaSerial = settings["mfa_serial"].flatMap { $0.isEmpty ? nil : $0 }
     }
 }

@@ -14,7 +14,8 @@ public struct STSClient: Sendable {
     /// - Throws: ``AWSClientConfigurationError/roleAssumptionFailed(profile:roleARN:detail:)`` when STS refuses
     ///   or answers something else than credentials, or the token file cannot be read; transport errors as
     ///   they are.
-    public func assumeRole(_ role: AssumedRole) async throws -> AWSCredentials {
+    /// - Parameter mfaCode: the current code of the role's `mfa_serial` device, when it has one.
+    public func assumeRole(_ role: AssumedRole, mfaCode: String? = nil) async throws -> AWSCredentials {
         func failed(_ detail: String) -> AWSClientConfigurationError {
             .roleAssumptionFailed(profile: role.profile, roleARN: role.roleARN, detail: detail)
         }
@@ -29,6 +30,10 @@ public struct STSClient: Sendable {
             parameters = [("Action", "AssumeRole"), ("Version", "2011-06-15"), ("RoleArn", role.roleARN),
                           ("RoleSessionName", role.sessionName)]
             if let external = role.externalID { parameters.append(("ExternalId", external)) }
+            if let serial = role.mfaSerial {
+                guard let mfaCode else { throw failed("it needs the code of MFA device \(serial)") }
+                parameters += [("SerialNumber", serial), ("TokenCode", mfaCode)]
+            }
         }
         if let seconds = role.durationSeconds { parameters.append(("DurationSeconds", String(seconds))) }
         let request = AWSRequest.query(parameters)
