@@ -116,6 +116,39 @@ struct AWSConfigurationResolverTests {
         let file = AWSSharedConfigFile(parsing: Self.configFile)
         #expect(file.configProfile("dev")?["max_concurrent_requests"] == nil)
         #expect(file.configProfile("dev")?["region"] == "us-west-2")
+        #expect(file.nested["profile dev"]?["s3"] == ["max_concurrent_requests": "20"])
+    }
+
+    static let servicesConfig = """
+        [profile local]
+        services = tessera-local
+        endpoint_url = http://profile-wide:1
+        [profile lost]
+        services = nowhere
+        [services tessera-local]
+        glacier =
+          endpoint_url = http://127.0.0.1:9000
+        ecr_public =
+          endpoint_url = http://127.0.0.1:9001
+        """
+
+    @Test func aServicesSectionNamesEndpointsPerService() throws {
+        func resolver(_ environment: [String: String]) -> AWSConfigurationResolver {
+            AWSConfigurationResolver(environment: environment.merging(["HOME": "/h"]) { $1 }) {
+                $0 == "/h/.aws/config" ? Self.servicesConfig : nil
+            }
+        }
+        func endpoint(_ service: AWSService, _ environment: [String: String] = [:], profile: String = "local") throws -> String {
+            try resolver(environment).endpoint(for: service, explicit: nil, profile: profile, region: "us-east-1").absoluteString
+        }
+        #expect(try endpoint(.glacier) == "http://127.0.0.1:9000")
+        #expect(try endpoint(.ecrPublic) == "http://127.0.0.1:9001")
+        #expect(try endpoint(.ebs) == "http://profile-wide:1", "a service without a block takes the profile's endpoint_url")
+        #expect(try endpoint(.glacier, ["AWS_ENDPOINT_URL": "http://env:2"]) == "http://env:2", "the variables come first")
+        #expect(try endpoint(.glacier, ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"]) == "https://glacier.us-east-1.amazonaws.com")
+        #expect(throws: AWSClientConfigurationError.servicesSectionNotFound(profile: "lost", section: "nowhere")) {
+            try endpoint(.glacier, profile: "lost")
+        }
     }
 
     // MARK: credential_process

@@ -5,6 +5,7 @@ public enum AWSClientConfigurationError: Error, Sendable, Equatable, CustomStrin
     case profileNotFound(String)
     case noRegion
     case invalidEndpoint(String)
+    case servicesSectionNotFound(profile: String, section: String)
     case credentialProcessFailed(profile: String, detail: String)
     case invalidRole(profile: String, detail: String)
     case roleAssumptionFailed(profile: String, roleARN: String, detail: String)
@@ -24,6 +25,8 @@ public enum AWSClientConfigurationError: Error, Sendable, Equatable, CustomStrin
             "the config profile (\(profile)) could not be found in ~/.aws/credentials or ~/.aws/config"
         case .noRegion:
             "no region: pass --region, set AWS_REGION, or set region in your profile (aws configure)"
+        case .servicesSectionNotFound(let profile, let section):
+            "profile '\(profile)' names services section '\(section)', which is not in the config file"
         case .invalidEndpoint(let text):
             "invalid endpoint URL '\(text)': expected http://HOST[:PORT] or https://HOST[:PORT]"
         case .credentialProcessFailed(let profile, let detail):

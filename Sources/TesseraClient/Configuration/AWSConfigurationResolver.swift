@@ -9,9 +9,10 @@ import Foundation
 /// - credentials: the chain in AWSConfigurationResolver+Credentials.swift (`credentialProvider(profile:…)`);
 /// - region: `--region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`;
 /// - CA bundle: `--ca-bundle`, `AWS_CA_BUNDLE`, the profile's `ca_bundle`;
-/// - endpoint: `--endpoint-url`, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's
-///   `endpoint_url`, AWS's own endpoint. `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` skips the variables and
-///   the profile.
+/// - endpoint: `--endpoint-url`, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the service's
+///   `endpoint_url` in the `[services NAME]` section the profile's `services` names, the profile's
+///   `endpoint_url`, AWS's own endpoint. `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` skips all but the first
+///   and the last.
 public struct AWSConfigurationResolver: Sendable {
     let environment: [String: String]
     let readFile: @Sendable (String) -> String?
@@ -58,15 +59,30 @@ public struct AWSConfigurationResolver: Sendable {
                          region: String) throws -> URL {
         let ignoreConfigured = nonEmpty("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.lowercased() == "true"
         let profile = profileName(explicit: explicitProfile)
-        let configured = ignoreConfigured ? nil
-            : nonEmpty("AWS_ENDPOINT_URL_\(service.endpointVariableSuffix)") ?? nonEmpty("AWS_ENDPOINT_URL")
-                ?? configFile?.configProfile(profile)?["endpoint_url"]
+        var configured: String?
+        if !ignoreConfigured {
+            configured = nonEmpty("AWS_ENDPOINT_URL_\(service.endpointVariableSuffix)") ?? nonEmpty("AWS_ENDPOINT_URL")
+            if configured == nil, let settings = configFile?.configProfile(profile) {
+                configured = try servicesSection(settings, profile: profile)?[service.endpointVariableSuffix.lowercased()]?["endpoint_url"]
+                    ?? settings["endpoint_url"]
+            }
+        }
         let text = explicit ?? configured ?? service.defaultEndpoint(region: region)
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = url.host, !host.isEmpty else {
             throw AWSClientConfigurationError.invalidEndpoint(text)
         }
         return url
+    }
+
+    /// The `[services NAME]` section a profile's `services` names: its blocks by service id (snake case, as in
+    /// `AWS_ENDPOINT_URL_<SERVICE>` lower-cased); nil when the profile names none.
+    private func servicesSection(_ settings: [String: String], profile: String) throws -> [String: [String: String]]? {
+        guard let name = settings["services"], !name.isEmpty else { return nil }
+        guard let file = configFile, file.sections["services \(name)"] != nil else {
+            throw AWSClientConfigurationError.servicesSectionNotFound(profile: profile, section: name)
+        }
+        return file.nested["services \(name)"] ?? [:]
     }
 
     /// The CA bundle to trust for HTTPS instead of the system's: `--ca-bundle`, `AWS_CA_BUNDLE`, the
