@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Optional, Sequence
@@ -80,3 +81,14 @@ def one_line_failure(proc) -> str:
     assert len(lines) == 1 and lines[0].startswith("tessera: "), err
     assert "Fatal error" not in err and "Stack" not in err
     return lines[0]
+
+
+def aws_cli_vaults(environment: dict, *args: str) -> list[str]:
+    """The vaults `aws glacier list-vaults ARGS…` lists when run in `environment` (this Python's AWS CLI, one
+    attempt, no pager): what the AWS CLI makes of the same files and variables the client was given."""
+    proc = subprocess.run([sys.executable, "-m", "awscli", "glacier", "list-vaults", "--account-id", "-", *args,
+                           "--output", "json"],
+                          env=dict(environment, AWS_DEFAULT_REGION=REGION, AWS_PAGER="", AWS_MAX_ATTEMPTS="1"),
+                          capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    return [vault["VaultName"] for vault in json.loads(proc.stdout)["VaultList"]]

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from loopback_stand_in import LoopbackStandIn, QuietHandler
 
 ROLE = "tessera-instance-role"
 IMDS_TOKEN = "AQAEAKxZ-tessera-imds-token=="
 
 
-class MachineStandIn:
+class MachineStandIn(LoopbackStandIn):
     def __init__(self, access_key: str, secret_key: str, session_token: str, authorization: str = "", v1_only=False):
         self.requests: list[tuple[str, str, dict]] = []
         expiration = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -23,13 +23,9 @@ class MachineStandIn:
                        "Expiration": expiration}
         stand_in = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def answer(self, status: int, body: bytes, content_type="text/plain"):
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.send_body(status, body, content_type)
 
             def token_ok(self) -> bool:
                 return v1_only or self.headers.get("x-aws-ec2-metadata-token") == IMDS_TOKEN
@@ -58,17 +54,4 @@ class MachineStandIn:
                                                         **credentials}).encode())
                 self.answer(404, b"")
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)

@@ -8,13 +8,13 @@ then known too. Records every request; stopped by the test."""
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from loopback_stand_in import LoopbackStandIn, QuietHandler
 
-class SSOPortalStandIn:
+
+class SSOPortalStandIn(LoopbackStandIn):
     RENEWED_TOKEN = "aoaAAAAAGd-tessera-sso-renewed-token"
     RENEWED_REFRESH = "Atrt|renewed-refresh-token"
 
@@ -24,16 +24,9 @@ class SSOPortalStandIn:
         self.tokens = {access_token}
         stand_in = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def answer(self, status: int, body: dict, headers=()):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                for name, value in headers:
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.send_body(status, json.dumps(body).encode(), "application/json", headers)
 
             def do_GET(self):
                 parts = urlsplit(self.path)
@@ -62,17 +55,4 @@ class SSOPortalStandIn:
                 self.answer(200, {"accessToken": SSOPortalStandIn.RENEWED_TOKEN, "tokenType": "Bearer", "expiresIn": 28800,
                                   "refreshToken": SSOPortalStandIn.RENEWED_REFRESH})
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)

@@ -6,14 +6,13 @@ AccessDenied error. Stopped by the test."""
 from __future__ import annotations
 
 import datetime
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from loopback_stand_in import LoopbackStandIn, QuietHandler
 from tessera_server import REGION
 
 NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/"
@@ -61,14 +60,14 @@ def access_denied_answer(role_arn: str) -> bytes:
 """.encode()
 
 
-class STSStandIn:
+class STSStandIn(LoopbackStandIn):
     def __init__(self, access_key: str, secret_key: str, token: str, lifetime: datetime.timedelta):
         self.access_key, self.secret_key, self.token, self.lifetime = access_key, secret_key, token, lifetime
         self.requests: list[dict] = []
         self.answers: list[bytes] = []
         stand_in = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 form = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
@@ -83,26 +82,9 @@ class STSStandIn:
                                                              stand_in.secret_key, stand_in.token, arn,
                                                              form.get("RoleSessionName", ""), expiration)
                 stand_in.answers.append(answer)
-                self.send_response(status)
-                self.send_header("Content-Type", "text/xml")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
+                self.send_body(status, answer, "text/xml")
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
 
 def assert_signed_by(request: dict, access_key: str, secret_key: str):

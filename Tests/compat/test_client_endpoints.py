@@ -5,16 +5,12 @@ ls` and to the AWS CLI, and both must reach the live server (a wrong address any
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 
 import pytest
 
-from client_helpers import one_line_failure, run_client
+from client_helpers import aws_cli_vaults, one_line_failure, run_client
 from conftest import ACCOUNTS, make_client
 from glacier_helpers import unique_name
-from tessera_server import REGION
 
 NOWHERE = "http://127.0.0.1:1"
 
@@ -41,12 +37,7 @@ def test_the_configured_endpoint_is_the_one_botocore_picks(tessera, env, tmp_pat
     environment = dict(env, AWS_CONFIG_FILE=str(tmp_path / "config"), **variables)
     listed = run_client(["glacier", "ls", "--profile", "dev"], environment).stdout.decode()
     assert vault in listed, listed
-    cli = subprocess.run([sys.executable, "-m", "awscli", "glacier", "list-vaults", "--account-id", "-", "--profile", "dev",
-                          "--output", "json"],
-                         env=dict(environment, AWS_DEFAULT_REGION=REGION, AWS_PAGER="", AWS_MAX_ATTEMPTS="1"),
-                         capture_output=True, timeout=120)
-    assert cli.returncode == 0, cli.stderr.decode()
-    assert vault in [v["VaultName"] for v in json.loads(cli.stdout)["VaultList"]]
+    assert vault in aws_cli_vaults(environment, "--profile", "dev")
 
 
 def test_a_missing_services_section_is_one_line(tessera, env, tmp_path):

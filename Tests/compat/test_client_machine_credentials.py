@@ -7,18 +7,14 @@ metadata service at all is the usual one line about credentials."""
 from __future__ import annotations
 
 import datetime
-import json
-import subprocess
-import sys
 
 import pytest
 
-from client_helpers import one_line_failure, run_client
+from client_helpers import aws_cli_vaults, one_line_failure, run_client
 from conftest import ACCOUNTS, make_client
 from glacier_helpers import unique_name
 from machine_credentials_stand_in import IMDS_TOKEN, MachineStandIn
 from sts_stand_in import STSStandIn, assert_signed_by
-from tessera_server import REGION
 
 SESSION_TOKEN = "IQoJb3JpZ2luX2VjEJr//////////wEaCXRlc3NlcmEtbWFjaGluZQ=="
 
@@ -39,12 +35,7 @@ def bare_environment(env, tmp_path, **variables):
 def both_list(tessera, environment) -> tuple[str, list[str]]:
     """`tessera glacier ls` and the AWS CLI's list-vaults in the same environment."""
     ours = run_client(["glacier", "ls", "--endpoint-url", tessera.endpoint], environment).stdout.decode()
-    cli = subprocess.run([sys.executable, "-m", "awscli", "glacier", "list-vaults", "--account-id", "-",
-                          "--endpoint-url", tessera.endpoint, "--output", "json"],
-                         env=dict(environment, AWS_DEFAULT_REGION=REGION, AWS_PAGER="", AWS_MAX_ATTEMPTS="1"),
-                         capture_output=True, timeout=120)
-    assert cli.returncode == 0, cli.stderr.decode()
-    return ours, [v["VaultName"] for v in json.loads(cli.stdout)["VaultList"]]
+    return ours, aws_cli_vaults(environment, "--endpoint-url", tessera.endpoint)
 
 
 def test_container_credentials_endpoint(tessera, env, tmp_path, twos_vault):

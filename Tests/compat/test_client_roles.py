@@ -7,7 +7,6 @@ that cannot work are one line each."""
 from __future__ import annotations
 
 import datetime
-import json
 import subprocess
 import sys
 
@@ -15,7 +14,7 @@ import botocore.session
 from botocore.parsers import create_parser
 from botocore.validate import ParamValidator
 
-from client_helpers import one_line_failure, run_client
+from client_helpers import aws_cli_vaults, one_line_failure, run_client
 from conftest import ACCOUNTS, make_client
 from glacier_helpers import unique_name
 from sts_stand_in import STSStandIn, assert_signed_by
@@ -67,13 +66,7 @@ def test_a_role_profile_signs_with_the_roles_credentials(tessera, env, tmp_path)
                             role_environment(env, sts, files)).stdout.decode()
         assert len(sts.requests) == 1, "one AssumeRole for the command"
         # The AWS CLI, given the same files and variables, assumes the same role the same way.
-        cli = subprocess.run([sys.executable, "-m", "awscli", "glacier", "list-vaults", "--account-id", "-", "--profile",
-                              "deploy", "--endpoint-url", tessera.endpoint, "--output", "json"],
-                             env=dict(role_environment(env, sts, files), AWS_DEFAULT_REGION=REGION, AWS_PAGER="",
-                                      AWS_MAX_ATTEMPTS="1"),
-                             capture_output=True, timeout=120)
-    assert cli.returncode == 0, cli.stderr.decode()
-    cli_vaults = [v["VaultName"] for v in json.loads(cli.stdout)["VaultList"]]
+        cli_vaults = aws_cli_vaults(role_environment(env, sts, files), "--profile", "deploy", "--endpoint-url", tessera.endpoint)
     assert theirs in cli_vaults and mine not in cli_vaults, cli_vaults
     assert theirs in listed and mine not in listed, listed
     assert len(sts.requests) == 2
@@ -145,13 +138,9 @@ def test_web_identity_variables_assume_the_role_unsigned(tessera, env, tmp_path)
                     AWS_ROLE_ARN="arn:aws:iam::222222222222:role/ci", AWS_ROLE_SESSION_NAME="job-42",
                     AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
         listed = run_client(["glacier", "ls", "--endpoint-url", tessera.endpoint], oidc).stdout.decode()
-        cli = subprocess.run([sys.executable, "-m", "awscli", "glacier", "list-vaults", "--account-id", "-",
-                              "--endpoint-url", tessera.endpoint, "--output", "json"],
-                             env=dict(oidc, AWS_DEFAULT_REGION=REGION, AWS_PAGER="", AWS_MAX_ATTEMPTS="1"),
-                             capture_output=True, timeout=120)
+        cli_vaults = aws_cli_vaults(oidc, "--endpoint-url", tessera.endpoint)
     assert theirs in listed, listed
-    assert cli.returncode == 0, cli.stderr.decode()
-    assert theirs in [v["VaultName"] for v in json.loads(cli.stdout)["VaultList"]]
+    assert theirs in cli_vaults
     assert len(sts.requests) == 2
     ours, botocores = sts.requests
     assert not any(name.lower() == "authorization" for name in ours["headers"]), "AssumeRoleWithWebIdentity is unsigned"

@@ -9,16 +9,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import subprocess
-import sys
 
 import pytest
 
-from client_helpers import one_line_failure, run_client
+from client_helpers import aws_cli_vaults, one_line_failure, run_client
 from conftest import ACCOUNTS, make_client
 from glacier_helpers import unique_name
 from sso_portal_stand_in import SSOPortalStandIn
-from tessera_server import REGION
 
 ACCESS_TOKEN = "aoaAAAAAGd-tessera-sso-access-token"
 START_URL = "https://d-9067c1a2b3.awsapps.com/start"
@@ -60,13 +57,9 @@ def test_an_sso_profile_signs_with_the_roles_credentials(tessera, env, tmp_path,
     with SSOPortalStandIn(ACCESS_TOKEN, two.access_key, two.secret_key, "IQoJb3JpZ2luX2VjEJr//sso") as portal:
         environment = sso_environment(env, tmp_path, portal)
         listed = run_client(["glacier", "ls", "--profile", "dev", "--endpoint-url", tessera.endpoint], environment).stdout.decode()
-        cli = subprocess.run([sys.executable, "-m", "awscli", "glacier", "list-vaults", "--account-id", "-", "--profile", "dev",
-                              "--endpoint-url", tessera.endpoint, "--output", "json"],
-                             env=dict(environment, AWS_DEFAULT_REGION=REGION, AWS_PAGER="", AWS_MAX_ATTEMPTS="1"),
-                             capture_output=True, timeout=120)
+        cli_vaults = aws_cli_vaults(environment, "--profile", "dev", "--endpoint-url", tessera.endpoint)
     assert theirs in listed, listed
-    assert cli.returncode == 0, cli.stderr.decode()
-    assert theirs in [v["VaultName"] for v in json.loads(cli.stdout)["VaultList"]]
+    assert theirs in cli_vaults
     assert len(portal.requests) == 2, portal.requests
     ours, botocores = portal.requests
     assert ours["path"] == botocores["path"] == "/federation/credentials"
@@ -104,13 +97,9 @@ def test_a_token_near_its_expiration_is_renewed_and_written_back(tessera, env, t
         environment = sso_environment(env, tmp_path, portal)
         listed = run_client(["glacier", "ls", "--profile", "dev", "--endpoint-url", tessera.endpoint], environment).stdout.decode()
         cached = json.loads(path.read_text())
-        cli = subprocess.run([sys.executable, "-m", "awscli", "glacier", "list-vaults", "--account-id", "-", "--profile", "dev",
-                              "--endpoint-url", tessera.endpoint, "--output", "json"],
-                             env=dict(environment, AWS_DEFAULT_REGION=REGION, AWS_PAGER="", AWS_MAX_ATTEMPTS="1"),
-                             capture_output=True, timeout=120)
+        cli_vaults = aws_cli_vaults(environment, "--profile", "dev", "--endpoint-url", tessera.endpoint)
     assert theirs in listed, listed
-    assert cli.returncode == 0, cli.stderr.decode()
-    assert theirs in [v["VaultName"] for v in json.loads(cli.stdout)["VaultList"]]
+    assert theirs in cli_vaults
     renewals = [r for r in portal.requests if r["path"] == "/token"]
     assert len(renewals) == 1, "the client renewed once; botocore found the renewed token good for hours"
     assert not any(name.lower() == "authorization" for name in renewals[0]["headers"]), "CreateToken is unsigned"
