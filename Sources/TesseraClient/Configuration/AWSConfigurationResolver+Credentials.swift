@@ -32,20 +32,25 @@ extension AWSConfigurationResolver {
         throw AWSClientConfigurationError.noCredentials(profile: profile)
     }
 
-    /// The last of botocore's chain: a container's credentials endpoint (``ContainerCredentialsEndpoint``),
-    /// else EC2 instance metadata (``InstanceMetadataSettings``), whose absence is found only by asking — then
-    /// the first request fails with ``AWSClientConfigurationError/noCredentials(profile:)``.
-    /// - Parameter container: true for the container's endpoint only, false for instance metadata only, nil
-    ///   for the first of the two that is set up.
-    private func machineProvider(_ profile: String, machine: any MetadataCredentialsSource, container: Bool? = nil) throws
-        -> AWSCredentialProvider? {
-        if container != false, let endpoint = try ContainerCredentialsEndpoint(environment: environment) {
-            return AWSCredentialProvider(first: nil, identity: "container credentials (\(endpoint.url.absoluteString))") {
-                try await machine.containerCredentials(endpoint)
-            }
+    /// The last of botocore's chain: a container's credentials endpoint, else EC2 instance metadata.
+    private func machineProvider(_ profile: String, machine: any MetadataCredentialsSource) throws -> AWSCredentialProvider? {
+        try containerProvider(machine) ?? instanceMetadataProvider(profile, machine: machine)
+    }
+
+    /// The container's credentials (``ContainerCredentialsEndpoint``), nil when no endpoint is set.
+    private func containerProvider(_ machine: any MetadataCredentialsSource) throws -> AWSCredentialProvider? {
+        guard let endpoint = try ContainerCredentialsEndpoint(environment: environment) else { return nil }
+        return AWSCredentialProvider(first: nil, identity: "container credentials (\(endpoint.url.absoluteString))") {
+            try await machine.containerCredentials(endpoint)
         }
-        guard container != true,
-              let settings = try InstanceMetadataSettings(environment: environment, settings: mergedProfile(profile)) else {
+    }
+
+    /// The instance role's credentials (``InstanceMetadataSettings``), nil when instance metadata is turned off.
+    /// Whether there is any is found only by asking: without it the first request fails with
+    /// ``AWSClientConfigurationError/noCredentials(profile:)``.
+    private func instanceMetadataProvider(_ profile: String, machine: any MetadataCredentialsSource) throws
+        -> AWSCredentialProvider? {
+        guard let settings = try InstanceMetadataSettings(environment: environment, settings: mergedProfile(profile)) else {
             return nil
         }
         return AWSCredentialProvider(first: nil, identity: "EC2 instance metadata") {
@@ -54,6 +59,14 @@ extension AWSConfigurationResolver {
             }
             return credentials
         }
+    }
+
+    /// The caller's way to STS, which a profile's role needs.
+    private func roleAssumer(_ fetchers: Fetchers, profile: String) throws -> RoleAssumer {
+        guard let assumeRole = fetchers.assumeRole else {
+            throw AWSClientConfigurationError.invalidRole(profile: profile, detail: "no way to reach STS was given")
+        }
+        return assumeRole
     }
 
     /// The network calls some credentials need, as the caller gave them.
@@ -77,9 +90,7 @@ extension AWSConfigurationResolver {
         guard let role = try AssumedRole(profile: profile, settings: mergedProfile(profile)) else {
             return try profileChain(profile, fetchers, environmentToo: visited.isEmpty)
         }
-        guard let assumeRole = fetchers.assumeRole else {
-            throw AWSClientConfigurationError.invalidRole(profile: profile, detail: "no way to reach STS was given")
-        }
+        let assumeRole = try roleAssumer(fetchers, profile: profile)
         let source = try roleSource(role, fetchers, visited: visited + [profile])
         return AWSCredentialProvider(first: nil, identity: "profile \(profile) (role \(role.roleARN))") {
             try await assumeRole(role, source)
@@ -92,9 +103,7 @@ extension AWSConfigurationResolver {
         let settings = mergedProfile(profile)
         if let role = try AssumedRole.webIdentity(profile: profile, environment: environmentToo ? environment : [:],
                                                   settings: settings) {
-            guard let assumeRole = fetchers.assumeRole else {
-                throw AWSClientConfigurationError.invalidRole(profile: profile, detail: "no way to reach STS was given")
-            }
+            let assumeRole = try roleAssumer(fetchers, profile: profile)
             return AWSCredentialProvider(first: nil, identity: "role \(role.roleARN) (web identity)") {
                 try await assumeRole(role, .anonymous)
             }
@@ -143,7 +152,9 @@ extension AWSConfigurationResolver {
             return .anonymous
         case .ec2InstanceMetadata, .ecsContainer:
             guard let machine = fetchers.machine else { throw invalid("no way to reach the machine's credentials was given") }
-            guard let provider = try machineProvider(role.profile, machine: machine, container: role.source == .ecsContainer) else {
+            let provider = role.source == .ecsContainer
+                ? try containerProvider(machine) : try instanceMetadataProvider(role.profile, machine: machine)
+            guard let provider else {
                 throw invalid(role.source == .ecsContainer
                     ? "credential_source is EcsContainer, but AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set"
                     : "credential_source is Ec2InstanceMetadata, but AWS_EC2_METADATA_DISABLED is true")

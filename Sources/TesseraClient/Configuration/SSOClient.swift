@@ -41,7 +41,8 @@ public struct SSOClient: SSOCredentialsSource {
         let body: [UInt8]
         do {
             body = try await portal.send(request).body
-        } catch let error as AWSServiceError {
+        } catch let error as AWSServiceError where error.status == 401 || error.status == 403 {
+            // The token was refused (UnauthorizedException); anything else is the portal's error as it is.
             throw AWSClientConfigurationError.ssoLoginNeeded(profile: sso.profile, detail: "the SSO portal refused its token: \(error)")
         }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
