@@ -89,3 +89,13 @@ def test_a_role_assumed_with_the_instances_credentials(tessera, env, tmp_path, t
     for request in sts.requests:
         assert_signed_by(request, one.access_key, one.secret_key)
         assert {k.lower(): v for k, v in request["headers"].items()}["x-amz-security-token"] == SESSION_TOKEN
+
+
+@pytest.mark.parametrize("uri", ["http://169.254.1.1/creds", "http://example.com/creds"])
+def test_a_container_uri_over_plain_http_elsewhere_is_one_line(tessera, env, tmp_path, uri):
+    """Plain http only to loopback or the container agents' addresses: anything else could hand the token to a
+    stranger, so the client refuses before sending it."""
+    environment = bare_environment(env, tmp_path, AWS_CONTAINER_CREDENTIALS_FULL_URI=uri,
+                                   AWS_CONTAINER_AUTHORIZATION_TOKEN="secret-token", AWS_EC2_METADATA_DISABLED="true")
+    line = one_line_failure(run_client(["glacier", "ls", "--endpoint-url", tessera.endpoint], environment, check=False))
+    assert "container credentials (AWS_CONTAINER_CREDENTIALS_*) cannot be used" in line and uri in line, line

@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import botocore.session
+import pytest
 from botocore.parsers import create_parser
 from botocore.validate import ParamValidator
 
@@ -223,4 +224,22 @@ def test_a_role_with_an_mfa_device_and_no_terminal_is_one_line(tessera, env, tmp
                               start_new_session=True)
     line = one_line_failure(proc)
     assert "profile 'guarded' cannot assume its role" in line and "no terminal to ask for it" in line, line
+    assert sts.requests == []
+
+
+@pytest.mark.parametrize("settings, why", [
+    ("source_profile = base\ncredential_source = Environment\n", "it sets both source_profile and credential_source"),
+    ("", "role_arn needs source_profile or credential_source"),
+    ("credential_source = Lambda\n", "credential_source Lambda is not one of Environment, Ec2InstanceMetadata and EcsContainer"),
+    ("source_profile = base\nduration_seconds = 90000\n", "duration_seconds must be a whole number of seconds from 900 to 43200"),
+    ("source_profile = other\n[profile other]\nrole_arn = arn:aws:iam::1:role/o\nsource_profile = broken\n",
+     "its source profiles make a loop: broken → other → broken"),
+    ("credential_source = Environment\n", "credential_source is Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"),
+])
+def test_role_settings_that_cannot_work_are_one_line_before_any_call(tessera, env, tmp_path, settings, why):
+    files = profile_files(tmp_path, f"[profile broken]\nrole_arn = {ROLE_ARN}\n{settings}")
+    with STSStandIn("unused", "unused", TOKEN, datetime.timedelta(hours=1)) as sts:
+        line = one_line_failure(run_client(["glacier", "ls", "--profile", "broken", "--endpoint-url", tessera.endpoint],
+                                           role_environment(env, sts, files), check=False))
+    assert "cannot assume its role" in line and why in line, line
     assert sts.requests == []

@@ -107,3 +107,20 @@ def test_a_token_near_its_expiration_is_renewed_and_written_back(tessera, env, t
     assert cached["clientId"] == "client-id" and cached["registrationExpiresAt"] == "2999-01-01T00:00:00Z"
     fetches = [r for r in portal.requests if r["path"] == "/federation/credentials"]
     assert [r["headers"]["x-amz-sso_bearer_token"] for r in fetches] == [SSOPortalStandIn.RENEWED_TOKEN] * 2
+
+
+@pytest.mark.parametrize("config, why", [
+    ("[profile dev]\nsso_session = corp\nsso_account_id = 1\n[sso-session corp]\n"
+     f"sso_start_url = {START_URL}\nsso_region = us-east-2\n", "it lacks sso_role_name"),
+    ("[profile dev]\nsso_session = gone\nsso_account_id = 1\nsso_role_name = R\n", "its sso_session 'gone' does not exist"),
+    ("[profile dev]\nsso_session = corp\nsso_region = eu-west-1\nsso_account_id = 1\nsso_role_name = R\n"
+     f"[sso-session corp]\nsso_start_url = {START_URL}\nsso_region = us-east-2\n",
+     "its sso_region differs from the one of sso-session 'corp'"),
+])
+def test_an_sso_profile_that_cannot_sign_in_is_one_line(tessera, env, tmp_path, config, why):
+    (tmp_path / "config").write_text(config)
+    with SSOPortalStandIn(ACCESS_TOKEN, "unused", "unused", "unused") as portal:
+        line = one_line_failure(run_client(["glacier", "ls", "--profile", "dev", "--endpoint-url", tessera.endpoint],
+                                           sso_environment(env, tmp_path, portal), check=False))
+    assert f"profile 'dev' cannot sign in through SSO: {why}" in line, line
+    assert portal.requests == []
